@@ -1,0 +1,57 @@
+# qemu-spapr-eeh top-level Makefile
+#
+#   make          build qemu-system-ppc64 with the series, the host model
+#                 and the tools (runs ./configure first if needed)
+#   make check    build, then run every test suite ("N passed, N failed")
+#   make demo     build, then walk a freeze/recovery cycle and print it
+#   make clean    remove build output but keep the fetched QEMU source
+#                 (the next make configures again)
+#
+# The two commands for a fresh machine are `make demo` and `make check`:
+# both install missing dependencies (as root) or print the command to do so.
+
+-include config.mak
+
+.PHONY: all build deps check demo checkpatch clean distclean help
+
+all: build
+
+deps:
+	@scripts/ensure-deps
+
+config.mak: configure scripts/fetch-qemu scripts/fetch-firmware
+	@scripts/ensure-deps
+	./configure
+
+NINJA_TARGETS := qemu-system-ppc64 tests/qtest/spapr-eeh-test \
+                 tests/qtest/rtas-test
+ifneq ($(wildcard tests/unit/test-spapr-eeh-log.c),)
+NINJA_TARGETS += tests/unit/test-spapr-eeh-log
+endif
+
+build: deps config.mak
+	@scripts/prepare-tree $(BUILD)/qemu-pristine $(BUILD)/qemu
+	ninja -C $(BUILD)/qemu-build $(NINJA_TARGETS)
+	$(MAKE) -s -C tests/vfio-host-model O=$(BUILD)/vfio-host-model
+	@if [ -f tools-eeh/Makefile ]; then \
+	    $(MAKE) -s -C tools-eeh O=$(BUILD)/tools-eeh; fi
+
+check: build
+	scripts/run-tests
+
+demo: build
+	scripts/demo
+
+checkpatch: config.mak
+	scripts/checkpatch-all
+
+clean:
+	rm -f config.mak
+	rm -rf $(BUILD)/qemu-build $(BUILD)/vfio-host-model $(BUILD)/tools-eeh \
+	       $(BUILD)/test-logs $(BUILD)/demo
+
+distclean:
+	rm -rf build config.mak
+
+help:
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
