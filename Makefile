@@ -32,6 +32,7 @@ endif
 build: deps config.mak
 	@scripts/prepare-tree $(BUILD)/qemu-pristine $(BUILD)/qemu
 	ninja -C $(BUILD)/qemu-build $(NINJA_TARGETS)
+	@scripts/fetch-firmware $(FIRMWARE_DIR)
 	$(MAKE) -s -C tests/vfio-host-model O=$(BUILD)/vfio-host-model
 	@if [ -f tools-eeh/Makefile ]; then \
 	    $(MAKE) -s -C tools-eeh O=$(BUILD)/tools-eeh; fi

@@ -59,7 +59,7 @@ typedef struct EehDev {
     const char *bdf;        /* host address, as the model names it */
     int group;              /* host IOMMU group (= host PE) */
     int slot;               /* guest slot on its PHB */
-    const char *bus;        /* guest bus, NULL for PHB 0 */
+    const char *bus;        /* guest bus, NULL for PHB 0 (pci.0) */
 } EehDev;
 
 typedef struct EehTest {
@@ -228,17 +228,18 @@ static void eeh_start(EehTest *t, const EehDev *devs, const char *extra)
                                d->bdf, d->group);
         g_string_append_printf(args,
                                " -device vfio-pci,sysfsdev=%s/sys/devices/%s,"
-                               "addr=%02x.0%s%s",
+                               "addr=%02x.0,bus=%s",
                                t->dir, d->bdf, d->slot,
-                               d->bus ? ",bus=" : "", d->bus ? d->bus : "");
+                               d->bus ? d->bus : "pci.0");
     }
     qemu = g_strdup_printf("env LD_PRELOAD=%s VHM_DEVICES=%s VHM_SYSFS=%s/sys "
                            "VHM_CTRL=%s/ctrl.sock VHM_LOG=%s/ops.log %s",
                            model_lib, list->str, t->dir, t->dir, t->dir,
                            g_getenv("QTEST_QEMU_BINARY"));
     g_setenv("QTEST_EEH_QEMU", qemu, TRUE);
-    cmdline = g_strdup_printf("-machine pseries -m 512M -nodefaults%s %s",
-                              args->str, extra ? extra : "");
+    /* Extra devices (PHBs) come first: the vfio-pci devices may use them */
+    cmdline = g_strdup_printf("-machine pseries -m 512M -nodefaults %s%s",
+                              extra ? extra : "", args->str);
     t->qts = qtest_init_with_env("QTEST_EEH_QEMU", cmdline, true);
     spapr_alloc_init(&t->alloc, t->qts, ALLOC_NO_FLAGS);
     vhm_connect(t);

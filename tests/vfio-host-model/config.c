@@ -1,0 +1,515 @@
+/*
+ * VFIO host model: configuration (environment, config file, sysfs tree)
+ *
+ * Copyright (c) 2025 The qemu-spapr-eeh authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vhm.h"
+
+#define VHM_DEFAULT_DEVICES "0001:00:01.0@42"
+
+const char *vhm_errno_name(int err)
+{
+    const char *n = strerrorname_np(err);
+
+    return n ? n : "E?";
+}
+
+int vhm_errno_parse(const char *s)
+{
+    char *end;
+    long v;
+    int i;
+
+    errno = 0;
+    v = strtol(s, &end, 0);
+    if (*s && !*end && !errno) {
+        if (v < 0) {
+            v = -v;
+        }
+        return (v > 0 && v < 4096) ? (int)v : -1;
+    }
+    for (i = 1; i < 256; i++) {
+        const char *n = strerrorname_np(i);
+
+        if (n && strcasecmp(n, s) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+VhmDev *vhm_dev_by_bdf(const char *bdf)
+{
+    int i;
+
+    for (i = 0; i < vhm.ndevs; i++) {
+        if (strcmp(vhm.devs[i].bdf, bdf) == 0) {
+            return &vhm.devs[i];
+        }
+    }
+    return NULL;
+}
+
+VhmGroup *vhm_group_by_id(int id)
+{
+    int i;
+
+    for (i = 0; i < vhm.ngroups; i++) {
+        if (vhm.groups[i].id == id) {
+            return &vhm.groups[i];
+        }
+    }
+    return NULL;
+}
+
+static int parse_bdf(const char *s, char *out, size_t outlen,
+                     unsigned *domain, unsigned *bus, unsigned *devfn)
+{
+    unsigned d = 0, b, sl, f;
+    int n = 0;
+
+    if (sscanf(s, "%x:%x:%x.%x%n", &d, &b, &sl, &f, &n) != 4 ||
+        s[n] != '\0') {
+        n = 0;
+        d = 0;
+        if (sscanf(s, "%x:%x.%x%n", &b, &sl, &f, &n) != 3 ||
+            s[n] != '\0') {
+            return -1;
+        }
+    }
+    if (d > 0xffff || b > 0xff || sl > 0x1f || f > 7) {
+        return -1;
+    }
+    snprintf(out, outlen, "%04x:%02x:%02x.%x", d, b, sl, f);
+    *domain = d;
+    *bus = b;
+    *devfn = (sl << 3) | f;
+    return 0;
+}
+
+static VhmDev *add_device(const char *bdf, int group, char *err,
+                          size_t errlen)
+{
+    VhmDev *d;
+    char name[32];
+    unsigned dom, bus, devfn;
+
+    if (parse_bdf(bdf, name, sizeof(name), &dom, &bus, &devfn) < 0) {
+        snprintf(err, errlen, "bad BDF '%s'", bdf);
+        return NULL;
+    }
+    if (group < 0) {
+        snprintf(err, errlen, "bad group for %s", name);
+        return NULL;
+    }
+    if (vhm_dev_by_bdf(name)) {
+        snprintf(err, errlen, "duplicate device %s", name);
+        return NULL;
+    }
+    if (vhm.ndevs >= VHM_MAX_DEVS) {
+        snprintf(err, errlen, "too many devices");
+        return NULL;
+    }
+    d = &vhm.devs[vhm.ndevs++];
+    memset(d, 0, sizeof(*d));
+    snprintf(d->bdf, sizeof(d->bdf), "%s", name);
+    d->domain = dom;
+    d->bus = bus;
+    d->devfn = devfn;
+    d->group_id = group;
+    d->vendor = 0x1b36;
+    d->devid = 0x0005;
+    d->flr = true;
+    d->viable = true;
+    d->cfg_frozen = VHM_CFG_ONES;
+    return d;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+    if (!strcmp(v, "1") || !strcmp(v, "on") || !strcmp(v, "yes")) {
+        *out = true;
+    } else if (!strcmp(v, "0") || !strcmp(v, "off") || !strcmp(v, "no")) {
+        *out = false;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_cfg_mode(const char *v)
+{
+    static const char *const names[] = {
+        [VHM_CFG_ONES] = "ones",
+        [VHM_CFG_PASS] = "pass",
+        [VHM_CFG_ENODEV] = "enodev",
+        [VHM_CFG_EIO] = "eio",
+        [VHM_CFG_VCONFIG] = "vconfig",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (!strcmp(v, names[i])) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+static int parse_option(const char *key, const char *val, char *err,
+                        size_t errlen)
+{
+    bool b;
+
+    if (!strcmp(key, "log_max")) {
+        long n = strtol(val, NULL, 0);
+
+        if (n < 16) {
+            snprintf(err, errlen, "log_max too small");
+            return -1;
+        }
+        vhm.opt.log_max = n;
+        return 0;
+    }
+    if (!strcmp(key, "eeh_container_ops")) {
+        if (!strcmp(val, "first")) {
+            vhm.opt.eeh_first_group = true;
+        } else if (!strcmp(val, "all")) {
+            vhm.opt.eeh_first_group = false;
+        } else {
+            snprintf(err, errlen, "eeh_container_ops=all|first");
+            return -1;
+        }
+        return 0;
+    }
+    if (parse_bool(val, &b) < 0) {
+        snprintf(err, errlen, "option %s: bad value '%s'", key, val);
+        return -1;
+    }
+    if (!strcmp(key, "log_dma")) {
+        vhm.opt.log_dma = b;
+    } else if (!strcmp(key, "bar_needs_mem")) {
+        vhm.opt.bar_needs_mem = b;
+    } else if (!strcmp(key, "eeh")) {
+        vhm.opt.eeh = b;
+    } else if (!strcmp(key, "spapr_v2")) {
+        vhm.opt.spapr_v2 = b;
+    } else {
+        snprintf(err, errlen, "unknown option '%s'", key);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_device_kv(VhmDev *d, const char *key, const char *val,
+                           char *err, size_t errlen)
+{
+    unsigned long v;
+    char *end;
+    bool b;
+
+    if (!strcmp(key, "vendor") || !strcmp(key, "devid")) {
+        v = strtoul(val, &end, 0);
+        if (*end || v > 0xffff) {
+            snprintf(err, errlen, "bad %s '%s'", key, val);
+            return -1;
+        }
+        if (key[0] == 'v') {
+            d->vendor = v;
+        } else {
+            d->devid = v;
+        }
+        return 0;
+    }
+    if (!strcmp(key, "cfg_frozen")) {
+        d->cfg_frozen = parse_cfg_mode(val);
+        if (d->cfg_frozen < 0) {
+            snprintf(err, errlen, "cfg_frozen=ones|pass|enodev|eio|vconfig");
+            return -1;
+        }
+        return 0;
+    }
+    if (parse_bool(val, &b) < 0) {
+        snprintf(err, errlen, "bad value for %s: '%s'", key, val);
+        return -1;
+    }
+    if (!strcmp(key, "flr")) {
+        d->flr = b;
+    } else if (!strcmp(key, "viable")) {
+        d->viable = b;
+    } else if (!strcmp(key, "reset_state")) {
+        d->reset_state = b;
+    } else {
+        snprintf(err, errlen, "unknown device key '%s'", key);
+        return -1;
+    }
+    return 0;
+}
+
+int vhm_config_parse_line(const char *line, char *err, size_t errlen)
+{
+    char buf[1024];
+    char *tok, *save = NULL, *hash;
+    VhmDev *d = NULL;
+    int group = -1;
+    char *bdf;
+    char *kv[32];
+    int nkv = 0, i;
+
+    snprintf(buf, sizeof(buf), "%s", line);
+    hash = strchr(buf, '#');
+    if (hash) {
+        *hash = '\0';
+    }
+    tok = strtok_r(buf, " \t\r\n", &save);
+    if (!tok) {
+        return 0;
+    }
+    if (!strcmp(tok, "option")) {
+        while ((tok = strtok_r(NULL, " \t\r\n", &save))) {
+            char *eq = strchr(tok, '=');
+
+            if (!eq) {
+                snprintf(err, errlen, "option needs key=value");
+                return -1;
+            }
+            *eq = '\0';
+            if (parse_option(tok, eq + 1, err, errlen) < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    if (strcmp(tok, "device") != 0) {
+        snprintf(err, errlen, "unknown keyword '%s'", tok);
+        return -1;
+    }
+    bdf = strtok_r(NULL, " \t\r\n", &save);
+    if (!bdf) {
+        snprintf(err, errlen, "device needs a BDF");
+        return -1;
+    }
+    while ((tok = strtok_r(NULL, " \t\r\n", &save)) && nkv < 32) {
+        if (!strncmp(tok, "group=", 6)) {
+            group = atoi(tok + 6);
+        } else {
+            kv[nkv++] = tok;
+        }
+    }
+    if (group < 0) {
+        snprintf(err, errlen, "device %s needs group=N", bdf);
+        return -1;
+    }
+    d = add_device(bdf, group, err, errlen);
+    if (!d) {
+        return -1;
+    }
+    for (i = 0; i < nkv; i++) {
+        char *eq = strchr(kv[i], '=');
+
+        if (!eq) {
+            snprintf(err, errlen, "expected key=value, got '%s'", kv[i]);
+            vhm.ndevs--;
+            return -1;
+        }
+        *eq = '\0';
+        if (parse_device_kv(d, kv[i], eq + 1, err, errlen) < 0) {
+            vhm.ndevs--;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void parse_device_list(const char *list)
+{
+    char *copy = strdup(list);
+    char *tok, *save = NULL;
+    char err[256];
+
+    for (tok = strtok_r(copy, ", \t", &save); tok;
+         tok = strtok_r(NULL, ", \t", &save)) {
+        char *at = strchr(tok, '@');
+        char *end;
+        long g;
+
+        if (!at) {
+            fprintf(stderr, "vfio-host-model: VHM_DEVICES: '%s' needs "
+                    "BDF@GROUP\n", tok);
+            continue;
+        }
+        *at = '\0';
+        g = strtol(at + 1, &end, 10);
+        if (*end || g < 0 || g > INT_MAX) {
+            fprintf(stderr, "vfio-host-model: bad group '%s'\n", at + 1);
+            continue;
+        }
+        if (!add_device(tok, (int)g, err, sizeof(err))) {
+            fprintf(stderr, "vfio-host-model: VHM_DEVICES: %s\n", err);
+        }
+    }
+    free(copy);
+}
+
+static void parse_config_file(const char *path)
+{
+    FILE *f = fopen(path, "re");
+    char line[1024];
+    char err[256];
+    int lineno = 0;
+
+    if (!f) {
+        fprintf(stderr, "vfio-host-model: cannot open VHM_CONFIG %s: %s\n",
+                path, strerror(errno));
+        return;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        if (vhm_config_parse_line(line, err, sizeof(err)) < 0) {
+            fprintf(stderr, "vfio-host-model: %s:%d: %s\n", path, lineno,
+                    err);
+        }
+    }
+    fclose(f);
+}
+
+static void build_groups(void)
+{
+    int i;
+
+    for (i = 0; i < vhm.ndevs; i++) {
+        VhmDev *d = &vhm.devs[i];
+        VhmGroup *g = vhm_group_by_id(d->group_id);
+
+        if (!g) {
+            if (vhm.ngroups >= VHM_MAX_GROUPS) {
+                fprintf(stderr, "vfio-host-model: too many groups\n");
+                vhm.ndevs = i;
+                break;
+            }
+            g = &vhm.groups[vhm.ngroups++];
+            memset(g, 0, sizeof(*g));
+            g->id = d->group_id;
+            g->fd = -1;
+        }
+        if (g->ndevs >= VHM_MAX_GROUP_DEVS) {
+            fprintf(stderr, "vfio-host-model: group %d is full\n", g->id);
+            vhm.ndevs = i;
+            break;
+        }
+        g->devs[g->ndevs++] = d;
+        g->reset_state |= d->reset_state;
+        d->group = g;
+        vhm_dev_init(d);
+    }
+}
+
+void vhm_config_load(void)
+{
+    const char *cfg = getenv("VHM_CONFIG");
+    const char *devs = getenv("VHM_DEVICES");
+    const char *s;
+
+    vhm.opt.log_dma = false;
+    vhm.opt.bar_needs_mem = true;
+    vhm.opt.eeh = true;
+    vhm.opt.eeh_first_group = false;
+    vhm.opt.spapr_v2 = true;
+    vhm.opt.log_max = 65536;
+
+    s = getenv("VHM_CTRL");
+    vhm.ctrl_path = (s && *s) ? strdup(s) : NULL;
+    s = getenv("VHM_LOG");
+    vhm.log_path = (s && *s) ? strdup(s) : NULL;
+    s = getenv("VHM_SYSFS");
+    vhm.sysfs = (s && *s) ? strdup(s) : NULL;
+
+    if (cfg && *cfg) {
+        parse_config_file(cfg);
+    }
+    if (devs && *devs) {
+        parse_device_list(devs);
+    }
+    if (!(cfg && *cfg) && !(devs && *devs)) {
+        parse_device_list(VHM_DEFAULT_DEVICES);
+    }
+    build_groups();
+    vhm_log_open_file();
+}
+
+static int mkdir_p(const char *path)
+{
+    char buf[PATH_MAX];
+    char *p;
+
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+        return -ENAMETOOLONG;
+    }
+    for (p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0755) < 0 && errno != EEXIST) {
+                return -errno;
+            }
+            *p = '/';
+        }
+    }
+    if (mkdir(buf, 0755) < 0 && errno != EEXIST) {
+        return -errno;
+    }
+    return 0;
+}
+
+int vhm_sysfs_create(const char *dir)
+{
+    char path[PATH_MAX], target[64], cur[PATH_MAX];
+    int i, ret = 0;
+
+    for (i = 0; i < vhm.ngroups; i++) {
+        snprintf(path, sizeof(path), "%s/kernel/iommu_groups/%d", dir,
+                 vhm.groups[i].id);
+        mkdir_p(path);
+    }
+    for (i = 0; i < vhm.ndevs; i++) {
+        VhmDev *d = &vhm.devs[i];
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "%s/devices/%s", dir, d->bdf);
+        if (mkdir_p(path) < 0) {
+            fprintf(stderr, "vfio-host-model: cannot create %s\n", path);
+            ret = -1;
+            continue;
+        }
+        snprintf(target, sizeof(target), "../../kernel/iommu_groups/%d",
+                 d->group_id);
+        snprintf(path, sizeof(path), "%s/devices/%s/iommu_group", dir,
+                 d->bdf);
+        n = readlink(path, cur, sizeof(cur) - 1);
+        if (n >= 0) {
+            cur[n] = '\0';
+            if (!strcmp(cur, target)) {
+                continue;
+            }
+            unlink(path);
+        }
+        if (symlink(target, path) < 0 && errno != EEXIST) {
+            fprintf(stderr, "vfio-host-model: symlink %s: %s\n", path,
+                    strerror(errno));
+            ret = -1;
+        }
+    }
+    return ret;
+}

@@ -1,0 +1,627 @@
+/*
+ * VFIO host model: the control channel and fault injection
+ *
+ * A line based protocol on an AF_UNIX stream socket ($VHM_CTRL), served
+ * by a thread of its own.  Every command runs under the model mutex and
+ * its reply is only sent once the state change is complete, so a test
+ * that waits for "OK" has a strict happens-before with QEMU's next call.
+ *
+ * Copyright (c) 2025 The qemu-spapr-eeh authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "vhm.h"
+
+#define MAX_FAIL_RULES  32
+#define MAX_ARGS        16
+
+typedef struct FailRule {
+    char name[64];
+    int err;
+    long count;
+} FailRule;
+
+static FailRule fail_rules[MAX_FAIL_RULES];
+static bool ctrl_started;
+static int listen_fd = -1;
+
+int vhm_fail_check(const char *name)
+{
+    int i;
+
+    for (i = 0; i < MAX_FAIL_RULES; i++) {
+        FailRule *r = &fail_rules[i];
+
+        if (r->count > 0 && !strcmp(r->name, name)) {
+            r->count--;
+            return r->err;
+        }
+    }
+    return 0;
+}
+
+static const char *fail_add(const char *name, int err, long count)
+{
+    int i, free_slot = -1;
+
+    for (i = 0; i < MAX_FAIL_RULES; i++) {
+        if (fail_rules[i].count > 0 && !strcmp(fail_rules[i].name, name)) {
+            free_slot = i;
+            break;
+        }
+        if (fail_rules[i].count <= 0 && free_slot < 0) {
+            free_slot = i;
+        }
+    }
+    if (free_slot < 0) {
+        return "too many fail rules";
+    }
+    snprintf(fail_rules[free_slot].name, sizeof(fail_rules[0].name), "%s",
+             name);
+    fail_rules[free_slot].err = err;
+    fail_rules[free_slot].count = count;
+    return NULL;
+}
+
+/* command helpers */
+
+typedef struct Cmd {
+    void (*out)(void *, const char *);
+    void *opaque;
+    char *argv[MAX_ARGS];
+    int argc;
+} Cmd;
+
+static void say(Cmd *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void say(Cmd *c, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    c->out(c->opaque, buf);
+}
+
+static const char *find_kv(Cmd *c, const char *key)
+{
+    size_t n = strlen(key);
+    int i;
+
+    for (i = 1; i < c->argc; i++) {
+        if (!strncmp(c->argv[i], key, n) && c->argv[i][n] == '=') {
+            return c->argv[i] + n + 1;
+        }
+    }
+    return NULL;
+}
+
+static VhmGroup *pick_group(Cmd *c, const char **err)
+{
+    const char *v = find_kv(c, "group");
+    VhmGroup *g;
+
+    if (!v) {
+        if (!vhm.ngroups) {
+            *err = "no groups configured";
+            return NULL;
+        }
+        return &vhm.groups[0];
+    }
+    g = vhm_group_by_id(atoi(v));
+    if (!g) {
+        *err = "no such group";
+    }
+    return g;
+}
+
+static VhmDev *pick_dev(Cmd *c, const char **err)
+{
+    const char *v = find_kv(c, "dev");
+    VhmDev *d;
+
+    if (!v) {
+        if (!vhm.ndevs) {
+            *err = "no devices configured";
+            return NULL;
+        }
+        return &vhm.devs[0];
+    }
+    d = vhm_dev_by_bdf(v);
+    if (!d) {
+        *err = "no such device";
+    }
+    return d;
+}
+
+static int parse_hex32(const char *s, uint32_t *out)
+{
+    char *end;
+    unsigned long v;
+
+    errno = 0;
+    v = strtoul(s, &end, 16);
+    if (!*s || *end || errno || v > 0xffffffffUL) {
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static void state_line(Cmd *c, VhmGroup *g)
+{
+    say(c, "group=%d mmio_frozen=%d dma_frozen=%d cfg_blocked=%d "
+        "eeh_enabled=%d unavailable=%d windows=%zu maps=%zu", g->id,
+        g->mmio_frozen, g->dma_frozen, g->cfg_blocked, g->eeh_enabled,
+        g->unavailable, vhm_container_nwindows(g->cont),
+        g->cont ? g->cont->map.count : (size_t)0);
+}
+
+static int cmd_freeze(Cmd *c)
+{
+    const char *err = NULL;
+    VhmGroup *g = pick_group(c, &err);
+    bool mmio = true, dma = true;
+    uint32_t ue = 0, ce = 0, hdr[4];
+    bool have_hdr = false;
+    int i;
+
+    if (!g) {
+        say(c, "ERR %s", err);
+        return -1;
+    }
+    for (i = 1; i < c->argc; i++) {
+        const char *a = c->argv[i];
+
+        if (!strcmp(a, "mmio")) {
+            mmio = true;
+            dma = false;
+        } else if (!strcmp(a, "dma")) {
+            mmio = false;
+            dma = true;
+        } else if (!strcmp(a, "all")) {
+            mmio = dma = true;
+        } else if (!strncmp(a, "group=", 6)) {
+            continue;
+        } else if (!strncmp(a, "aer=UE:", 7) || !strncmp(a, "aer=ue:", 7)) {
+            uint32_t v;
+
+            if (parse_hex32(a + 7, &v) < 0) {
+                say(c, "ERR bad aer value");
+                return -1;
+            }
+            ue |= v;
+        } else if (!strncmp(a, "aer=CE:", 7) || !strncmp(a, "aer=ce:", 7)) {
+            uint32_t v;
+
+            if (parse_hex32(a + 7, &v) < 0) {
+                say(c, "ERR bad aer value");
+                return -1;
+            }
+            ce |= v;
+        } else if (!strncmp(a, "hdr=", 4)) {
+            char buf[128], *tok, *save = NULL;
+            int n = 0;
+
+            snprintf(buf, sizeof(buf), "%s", a + 4);
+            for (tok = strtok_r(buf, ",", &save); tok && n < 4;
+                 tok = strtok_r(NULL, ",", &save)) {
+                if (parse_hex32(tok, &hdr[n]) < 0) {
+                    break;
+                }
+                n++;
+            }
+            if (n != 4 || tok) {
+                say(c, "ERR hdr needs 4 hex words");
+                return -1;
+            }
+            have_hdr = true;
+        } else {
+            say(c, "ERR unknown freeze argument '%s'", a);
+            return -1;
+        }
+    }
+    vhm_pe_freeze(g, mmio, dma);
+    if (ue || ce || have_hdr) {
+        for (i = 0; i < g->ndevs; i++) {
+            vhm_dev_aer_inject(g->devs[i], ue, ce, have_hdr ? hdr : NULL);
+        }
+    }
+    say(c, "OK");
+    return 0;
+}
+
+static int cmd_group_simple(Cmd *c)
+{
+    const char *err = NULL;
+    VhmGroup *g = pick_group(c, &err);
+
+    if (!g) {
+        say(c, "ERR %s", err);
+        return -1;
+    }
+    if (!strcmp(c->argv[0], "thaw")) {
+        vhm_pe_thaw(g);
+    } else if (!strcmp(c->argv[0], "unavailable")) {
+        g->unavailable = true;
+        vhm_pe_freeze(g, true, true);
+    } else {
+        state_line(c, g);
+    }
+    say(c, "OK");
+    return 0;
+}
+
+static void log_out(void *opaque, const char *line)
+{
+    Cmd *c = opaque;
+
+    c->out(c->opaque, line);
+}
+
+static int cmd_log(Cmd *c)
+{
+    uint64_t from = 0, next, dropped = 0;
+
+    if (c->argc > 1) {
+        char *end;
+
+        from = strtoull(c->argv[1], &end, 0);
+        if (*end) {
+            say(c, "ERR bad sequence number");
+            return -1;
+        }
+    }
+    next = vhm_log_dump(from, log_out, c, &dropped);
+    if (dropped) {
+        say(c, "OK %" PRIu64 " dropped=%" PRIu64, next, dropped);
+    } else {
+        say(c, "OK %" PRIu64, next);
+    }
+    return 0;
+}
+
+static int cmd_signal(Cmd *c)
+{
+    const char *err = NULL;
+    VhmDev *d;
+    int n = 0, ret;
+
+    if (c->argc < 2) {
+        say(c, "ERR usage: signal intx|msi <n>|err|req [dev=BDF]");
+        return -1;
+    }
+    d = pick_dev(c, &err);
+    if (!d) {
+        say(c, "ERR %s", err);
+        return -1;
+    }
+    if (!strcmp(c->argv[1], "msi")) {
+        char *end;
+
+        if (c->argc < 3) {
+            say(c, "ERR signal msi needs a vector number");
+            return -1;
+        }
+        n = (int)strtol(c->argv[2], &end, 0);
+        if (*end) {
+            say(c, "ERR bad vector number");
+            return -1;
+        }
+    }
+    ret = vhm_irq_signal(d, c->argv[1], n);
+    if (ret == -EINVAL) {
+        say(c, "ERR unknown interrupt '%s'", c->argv[1]);
+        return -1;
+    }
+    if (ret < 0) {
+        say(c, "ERR no eventfd");
+        return -1;
+    }
+    say(c, ret == 1 ? "OK pending (masked)" : "OK");
+    return 0;
+}
+
+static int cmd_fail(Cmd *c)
+{
+    const char *err;
+    long count = 1;
+    int e;
+
+    if (c->argc < 3) {
+        say(c, "ERR usage: fail <name> <errno> [count]");
+        return -1;
+    }
+    e = vhm_errno_parse(c->argv[2]);
+    if (e <= 0) {
+        say(c, "ERR bad errno '%s'", c->argv[2]);
+        return -1;
+    }
+    if (c->argc > 3) {
+        char *end;
+
+        count = strtol(c->argv[3], &end, 0);
+        if (*end || count < 0) {
+            say(c, "ERR bad count");
+            return -1;
+        }
+    }
+    err = fail_add(c->argv[1], e, count);
+    if (err) {
+        say(c, "ERR %s", err);
+        return -1;
+    }
+    say(c, "OK");
+    return 0;
+}
+
+static int cmd_option(Cmd *c, const char *line)
+{
+    char err[256];
+
+    if (vhm_config_parse_line(line, err, sizeof(err)) < 0) {
+        say(c, "ERR %s", err);
+        return -1;
+    }
+    say(c, "OK");
+    return 0;
+}
+
+static void cmd_help(Cmd *c)
+{
+    static const char *const lines[] = {
+        "freeze [mmio|dma|all] [group=N] [aer=UE:<hex>] [aer=CE:<hex>] "
+        "[hdr=<w0>,<w1>,<w2>,<w3>]",
+        "thaw [group=N]",
+        "unavailable [group=N]",
+        "state [group=N]",
+        "log [from]",
+        "signal intx|msi <n>|err|req [dev=BDF]",
+        "fail <name> <errno> [count]",
+        "mark <text>",
+        "reset-log",
+        "option <key>=<value>...",
+        "help",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        c->out(c->opaque, lines[i]);
+    }
+    say(c, "OK");
+}
+
+int vhm_ctrl_exec(const char *line, void (*out)(void *, const char *),
+                  void *opaque)
+{
+    char buf[1024];
+    char *tok, *save = NULL;
+    const char *rest;
+    Cmd c = { .out = out, .opaque = opaque, .argc = 0 };
+    int ret = 0;
+
+    snprintf(buf, sizeof(buf), "%s", line);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    for (tok = strtok_r(buf, " \t", &save); tok && c.argc < MAX_ARGS;
+         tok = strtok_r(NULL, " \t", &save)) {
+        c.argv[c.argc++] = tok;
+    }
+    if (!c.argc) {
+        say(&c, "ERR empty command");
+        return -1;
+    }
+
+    vhm_lock();
+    if (strcmp(c.argv[0], "log") && strcmp(c.argv[0], "state") &&
+        strcmp(c.argv[0], "help") && strcmp(c.argv[0], "mark")) {
+        char clean[1024];
+
+        snprintf(clean, sizeof(clean), "%s", line);
+        clean[strcspn(clean, "\r\n")] = '\0';
+        vhm_log("CTRL %s", clean);
+    }
+    if (!strcmp(c.argv[0], "freeze")) {
+        ret = cmd_freeze(&c);
+    } else if (!strcmp(c.argv[0], "thaw") ||
+               !strcmp(c.argv[0], "unavailable") ||
+               !strcmp(c.argv[0], "state")) {
+        ret = cmd_group_simple(&c);
+    } else if (!strcmp(c.argv[0], "log")) {
+        ret = cmd_log(&c);
+    } else if (!strcmp(c.argv[0], "signal")) {
+        ret = cmd_signal(&c);
+    } else if (!strcmp(c.argv[0], "fail")) {
+        ret = cmd_fail(&c);
+    } else if (!strcmp(c.argv[0], "mark")) {
+        rest = line + strspn(line, " \t") + 4;
+        rest += strspn(rest, " \t");
+        snprintf(buf, sizeof(buf), "%s", rest);
+        buf[strcspn(buf, "\r\n")] = '\0';
+        vhm_log("MARK %s", buf);
+        say(&c, "OK");
+    } else if (!strcmp(c.argv[0], "reset-log")) {
+        vhm_log_reset();
+        say(&c, "OK");
+    } else if (!strcmp(c.argv[0], "option")) {
+        ret = cmd_option(&c, line);
+    } else if (!strcmp(c.argv[0], "help")) {
+        cmd_help(&c);
+    } else {
+        say(&c, "ERR unknown command '%s'", c.argv[0]);
+        ret = -1;
+    }
+    vhm_unlock();
+    return ret;
+}
+
+/* socket server */
+
+typedef struct OutBuf {
+    char *p;
+    size_t len;
+    size_t cap;
+} OutBuf;
+
+static void outbuf_add(void *opaque, const char *line)
+{
+    OutBuf *o = opaque;
+    size_t n = strlen(line);
+
+    if (o->len + n + 1 > o->cap) {
+        size_t ncap = o->cap ? o->cap : 4096;
+        char *np;
+
+        while (o->len + n + 1 > ncap) {
+            ncap *= 2;
+        }
+        np = realloc(o->p, ncap);
+        if (!np) {
+            return;
+        }
+        o->p = np;
+        o->cap = ncap;
+    }
+    memcpy(o->p + o->len, line, n);
+    o->p[o->len + n] = '\n';
+    o->len += n + 1;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+    while (len) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+static void *conn_thread(void *arg)
+{
+    int fd = (int)(intptr_t)arg;
+    char buf[4096];
+    size_t have = 0;
+
+    for (;;) {
+        char *nl;
+        ssize_t n;
+
+        while ((nl = memchr(buf, '\n', have))) {
+            OutBuf o = { NULL, 0, 0 };
+
+            *nl = '\0';
+            vhm_ctrl_exec(buf, outbuf_add, &o);
+            if (o.p && write_all(fd, o.p, o.len) < 0) {
+                free(o.p);
+                goto out;
+            }
+            free(o.p);
+            have -= (nl + 1 - buf);
+            memmove(buf, nl + 1, have);
+        }
+        if (have == sizeof(buf)) {
+            /* overlong line: drop it */
+            have = 0;
+        }
+        n = read(fd, buf + have, sizeof(buf) - have);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        have += n;
+    }
+out:
+    vhm_real.close(fd);
+    return NULL;
+}
+
+static void *accept_thread(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        pthread_t t;
+        int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) {
+                continue;
+            }
+            break;
+        }
+        if (pthread_create(&t, NULL, conn_thread, (void *)(intptr_t)fd)) {
+            vhm_real.close(fd);
+            continue;
+        }
+        pthread_detach(t);
+    }
+    return NULL;
+}
+
+void vhm_ctrl_start(void)
+{
+    struct sockaddr_un sa;
+    pthread_attr_t attr;
+    sigset_t all, old;
+    pthread_t t;
+
+    if (ctrl_started || !vhm.ctrl_path) {
+        return;
+    }
+    ctrl_started = true;
+    if (strlen(vhm.ctrl_path) >= sizeof(sa.sun_path)) {
+        fprintf(stderr, "vfio-host-model: VHM_CTRL path too long\n");
+        return;
+    }
+    listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listen_fd < 0) {
+        perror("vfio-host-model: socket");
+        return;
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, vhm.ctrl_path, strlen(vhm.ctrl_path));
+    unlink(vhm.ctrl_path);
+    if (bind(listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+        listen(listen_fd, 8) < 0) {
+        fprintf(stderr, "vfio-host-model: cannot listen on %s: %s\n",
+                vhm.ctrl_path, strerror(errno));
+        vhm_real.close(listen_fd);
+        listen_fd = -1;
+        return;
+    }
+    /* like qemu_thread_create(): no signals for our threads */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &attr, accept_thread, NULL)) {
+        fprintf(stderr, "vfio-host-model: cannot start control thread\n");
+    }
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    vhm_log("INFO control socket %s", vhm.ctrl_path);
+}

@@ -1,0 +1,329 @@
+/*
+ * VFIO host model: internal declarations
+ *
+ * The host model is an LD_PRELOAD library that makes an unmodified QEMU
+ * see a host kernel with the legacy VFIO container/group API, the sPAPR
+ * TCE v2 IOMMU and VFIO EEH.  Every piece of state lives in one process
+ * (QEMU's) and is guarded by one recursive mutex.
+ *
+ * Copyright (c) 2025 The qemu-spapr-eeh authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef VHM_H
+#define VHM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <sys/types.h>
+
+#define VHM_MAX_DEVS        32
+#define VHM_MAX_GROUPS      32
+#define VHM_MAX_GROUP_DEVS  8
+#define VHM_FD_MAX          65536
+#define VHM_MSI_MAX         32
+
+#define VHM_CFG_SIZE        4096
+#define VHM_REGION_SHIFT    40
+#define VHM_NUM_REGIONS     9
+#define VHM_NUM_IRQS        5
+#define VHM_CONFIG_INDEX    7
+
+#define VHM_BAR0_SIZE       0x4000
+#define VHM_BAR2_SIZE       0x10000
+
+/* sPAPR TCE geometry reported by TCE_GET_INFO */
+#define VHM_DMA32_START     0ULL
+#define VHM_DMA32_SIZE      0x80000000ULL
+#define VHM_DDW_BASE        (1ULL << 59)
+#define VHM_PGSIZES         (0x1000ULL | 0x10000ULL | 0x1000000ULL)
+#define VHM_MAX_WINDOWS     2
+#define VHM_MAX_LEVELS      5
+/* PAGE_SHIFT of a POWER host kernel (64 KiB pages) */
+#define VHM_HOST_PAGE_SHIFT 16
+
+/* Config space layout of the modelled device */
+#define VHM_CAP_PM          0x40
+#define VHM_CAP_MSI         0x50
+#define VHM_CAP_EXP         0x70
+#define VHM_ECAP_AER        0x100
+
+/* Config access behaviour while frozen / blocked */
+enum {
+    VHM_CFG_ONES,       /* reads all-ones, writes dropped (default) */
+    VHM_CFG_PASS,       /* accesses work as if not frozen */
+    VHM_CFG_ENODEV,     /* accesses fail with -ENODEV */
+    VHM_CFG_EIO,        /* accesses fail with -EIO */
+    VHM_CFG_VCONFIG,    /* vfio-pci virtualized bytes work, rest ones */
+};
+
+enum {
+    VHM_FD_NONE,
+    VHM_FD_CONT,
+    VHM_FD_GROUP,
+    VHM_FD_DEV,
+};
+
+enum {
+    VHM_IRQ_NONE = -1,  /* also VFIO_PCI_*_IRQ_INDEX values below */
+};
+
+typedef struct VhmDev VhmDev;
+typedef struct VhmGroup VhmGroup;
+typedef struct VhmContainer VhmContainer;
+
+struct VhmDev {
+    char bdf[32];
+    unsigned domain;
+    unsigned bus;
+    unsigned devfn;
+    int group_id;
+    VhmGroup *group;
+
+    /* configuration */
+    uint16_t vendor;
+    uint16_t devid;
+    bool flr;
+    bool viable;
+    bool reset_state;
+    int cfg_frozen;
+
+    /* config space: value, write mask, RW1C mask, vfio-virtualized */
+    uint8_t cfg[VHM_CFG_SIZE];
+    uint8_t wmask[VHM_CFG_SIZE];
+    uint8_t w1c[VHM_CFG_SIZE];
+    uint8_t virt[VHM_CFG_SIZE];
+
+    uint64_t bar_size[6];
+    uint8_t *bar_mem[6];
+
+    int open_count;
+
+    /* interrupts; fds are dup()s owned by the model, -1 if none */
+    int irq_type;
+    int intx_fd;
+    int intx_unmask_fd;
+    bool intx_masked;
+    bool intx_pending;
+    int msi_fd[VHM_MSI_MAX];
+    int msi_count;
+    int err_fd;
+    int req_fd;
+};
+
+struct VhmGroup {
+    int id;
+    VhmDev *devs[VHM_MAX_GROUP_DEVS];
+    int ndevs;
+
+    int fd;             /* open group fd, -1 if none */
+    int refs;           /* group fd + open device fds */
+    VhmContainer *cont;
+
+    /* PE state */
+    bool mmio_frozen;
+    bool dma_frozen;
+    bool cfg_blocked;
+    bool eeh_enabled;
+    bool unavailable;
+    bool reset_state;
+};
+
+typedef struct VhmWindow {
+    bool used;
+    uint64_t start;
+    uint64_t size;
+    uint32_t shift;
+    uint32_t levels;
+} VhmWindow;
+
+typedef struct VhmPrereg {
+    uint64_t vaddr;
+    uint64_t size;
+} VhmPrereg;
+
+typedef struct VhmMapEnt {
+    uint64_t iova;
+    uint64_t vaddr;
+    uint32_t flags;
+    uint8_t used;
+} VhmMapEnt;
+
+typedef struct VhmMap {
+    VhmMapEnt *tab;
+    size_t cap;         /* power of two, 0 when empty */
+    size_t count;
+} VhmMap;
+
+struct VhmContainer {
+    int id;
+    int fd;             /* open container fd, -1 once closed */
+    int iommu;          /* 0, VFIO_SPAPR_TCE_IOMMU or ..._v2_IOMMU */
+    bool enabled;
+    bool def_window_pending;
+    /* index 0 is the kernel's list head: the most recently attached */
+    VhmGroup *groups[VHM_MAX_GROUPS];
+    int ngroups;
+    VhmPrereg *prereg;
+    size_t nprereg;
+    size_t prereg_cap;
+    VhmWindow win[VHM_MAX_WINDOWS];
+    VhmMap map;
+};
+
+typedef struct VhmOptions {
+    bool log_dma;
+    bool bar_needs_mem;
+    bool eeh;                   /* host EEH globally enabled */
+    bool eeh_first_group;       /* EEH container ops: first group only */
+    bool spapr_v2;              /* offer VFIO_SPAPR_TCE_v2_IOMMU */
+    size_t log_max;
+} VhmOptions;
+
+typedef struct VhmModel {
+    pthread_mutex_t lock;
+    VhmOptions opt;
+    VhmDev devs[VHM_MAX_DEVS];
+    int ndevs;
+    VhmGroup groups[VHM_MAX_GROUPS];
+    int ngroups;
+    int next_cont_id;
+    char *ctrl_path;
+    char *log_path;
+    char *sysfs;
+} VhmModel;
+
+extern VhmModel vhm;
+
+/* real libc entry points (interpose.c) */
+typedef struct VhmReal {
+    int (*open)(const char *, int, ...);
+    int (*open64)(const char *, int, ...);
+    int (*openat)(int, const char *, int, ...);
+    int (*openat64)(int, const char *, int, ...);
+    int (*open_2)(const char *, int);
+    int (*open64_2)(const char *, int);
+    int (*ioctl)(int, unsigned long, ...);
+    ssize_t (*pread)(int, void *, size_t, off_t);
+    ssize_t (*pread64)(int, void *, size_t, off_t);
+    ssize_t (*pread_chk)(int, void *, size_t, off_t, size_t);
+    ssize_t (*pread64_chk)(int, void *, size_t, off_t, size_t);
+    ssize_t (*pwrite)(int, const void *, size_t, off_t);
+    ssize_t (*pwrite64)(int, const void *, size_t, off_t);
+    int (*close)(int);
+} VhmReal;
+
+extern VhmReal vhm_real;
+
+void vhm_lock(void);
+void vhm_unlock(void);
+
+/* fd table (interpose.c) */
+int vhm_fd_new(int kind, void *obj, int flags);
+void vhm_fd_set(int fd, int kind, void *obj);
+int vhm_fd_kind(int fd);
+void *vhm_fd_obj(int fd);
+
+/* config.c */
+void vhm_config_load(void);
+int vhm_config_parse_line(const char *line, char *err, size_t errlen);
+int vhm_sysfs_create(const char *dir);
+VhmDev *vhm_dev_by_bdf(const char *bdf);
+VhmGroup *vhm_group_by_id(int id);
+int vhm_errno_parse(const char *s);
+const char *vhm_errno_name(int err);
+
+/* oplog.c */
+typedef struct VhmBuf {
+    char s[1024];
+    size_t len;
+} VhmBuf;
+
+void vhm_buf_printf(VhmBuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void vhm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vhm_log_ioctl(const char *kind, int fd, const char *name,
+                   const char *args, long ret);
+void vhm_log_dma(int fd, const char *name, uint64_t iova,
+                 const char *args, long ret);
+void vhm_log_flush_run(void);
+void vhm_log_open_file(void);
+uint64_t vhm_log_dump(uint64_t from, void (*out)(void *, const char *),
+                      void *opaque, uint64_t *dropped);
+void vhm_log_reset(void);
+
+/* control.c */
+void vhm_ctrl_start(void);
+int vhm_fail_check(const char *name);
+int vhm_ctrl_exec(const char *line, void (*out)(void *, const char *),
+                  void *opaque);
+
+/* container.c */
+VhmContainer *vhm_container_new(void);
+long vhm_container_ioctl(int fd, VhmContainer *c, unsigned long req,
+                         void *arg);
+void vhm_container_close(VhmContainer *c);
+int vhm_container_attach(VhmContainer *c, VhmGroup *g);
+void vhm_container_detach(VhmGroup *g);
+size_t vhm_container_nwindows(VhmContainer *c);
+
+/* group.c */
+int vhm_group_open(int id, int flags);
+long vhm_group_ioctl(int fd, VhmGroup *g, unsigned long req, void *arg);
+void vhm_group_close(VhmGroup *g);
+void vhm_group_put(VhmGroup *g);
+
+/* device.c */
+void vhm_dev_init(VhmDev *d);
+long vhm_dev_ioctl(int fd, VhmDev *d, unsigned long req, void *arg);
+ssize_t vhm_dev_rw(int fd, VhmDev *d, void *buf, size_t count,
+                   uint64_t off, bool write);
+void vhm_dev_open(VhmDev *d);
+void vhm_dev_close(VhmDev *d);
+void vhm_dev_hw_reset(VhmDev *d, bool fundamental);
+void vhm_dev_aer_inject(VhmDev *d, uint32_t ue, uint32_t ce,
+                        const uint32_t *hdr);
+
+/* irq.c */
+void vhm_irq_init(VhmDev *d);
+long vhm_irq_info(VhmDev *d, void *arg, VhmBuf *lb);
+long vhm_irq_set(VhmDev *d, void *arg, VhmBuf *lb);
+void vhm_irq_teardown(VhmDev *d);
+int vhm_irq_signal(VhmDev *d, const char *what, int n);
+void vhm_irq_unmask(VhmDev *d);
+
+/* eeh.c */
+long vhm_eeh_pe_op(int fd, VhmContainer *c, void *arg);
+int vhm_eeh_get_state(VhmGroup *g);
+bool vhm_pe_mmio_blocked(VhmGroup *g);
+bool vhm_pe_cfg_blocked(VhmGroup *g);
+void vhm_pe_freeze(VhmGroup *g, bool mmio, bool dma);
+void vhm_pe_thaw(VhmGroup *g);
+void vhm_pe_owner_change(VhmGroup *g);
+
+/* little helpers */
+static inline uint32_t vhm_ld(const uint8_t *p, int len)
+{
+    uint32_t v = 0;
+    int i;
+
+    for (i = 0; i < len; i++) {
+        v |= (uint32_t)p[i] << (8 * i);
+    }
+    return v;
+}
+
+static inline void vhm_st(uint8_t *p, int len, uint32_t v)
+{
+    int i;
+
+    for (i = 0; i < len; i++) {
+        p[i] = v >> (8 * i);
+    }
+}
+
+#endif
