@@ -20,32 +20,56 @@
 
 #define VHM_DEFAULT_DEVICES "0001:00:01.0@42"
 
+static const struct {
+    int err;
+    const char *name;
+} errno_names[] = {
+    { EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
+    { EINTR, "EINTR" }, { EIO, "EIO" }, { ENXIO, "ENXIO" },
+    { E2BIG, "E2BIG" }, { EBADF, "EBADF" }, { EAGAIN, "EAGAIN" },
+    { ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EFAULT, "EFAULT" },
+    { EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
+    { ENOTDIR, "ENOTDIR" }, { EINVAL, "EINVAL" }, { ENFILE, "ENFILE" },
+    { EMFILE, "EMFILE" }, { ENOTTY, "ENOTTY" }, { EFBIG, "EFBIG" },
+    { ENOSPC, "ENOSPC" }, { ESPIPE, "ESPIPE" }, { EROFS, "EROFS" },
+    { EPIPE, "EPIPE" }, { EDOM, "EDOM" }, { ERANGE, "ERANGE" },
+    { EDEADLK, "EDEADLK" }, { ENAMETOOLONG, "ENAMETOOLONG" },
+    { ENOSYS, "ENOSYS" }, { ENODATA, "ENODATA" }, { ETIME, "ETIME" },
+    { EOVERFLOW, "EOVERFLOW" }, { EBADFD, "EBADFD" },
+    { EOPNOTSUPP, "EOPNOTSUPP" }, { ETIMEDOUT, "ETIMEDOUT" },
+    { EALREADY, "EALREADY" }, { EINPROGRESS, "EINPROGRESS" },
+    { ECANCELED, "ECANCELED" }, { ENOMSG, "ENOMSG" },
+    { EHWPOISON, "EHWPOISON" }, { ENOLINK, "ENOLINK" },
+    { EPROTO, "EPROTO" }, { ENOTSUP, "ENOTSUP" },
+};
+
+#define N_ERRNO_NAMES (sizeof(errno_names) / sizeof(errno_names[0]))
+
 const char *vhm_errno_name(int err)
 {
-    const char *n = strerrorname_np(err);
+    static __thread char buf[16];
+    size_t i;
 
-    return n ? n : "E?";
+    for (i = 0; i < N_ERRNO_NAMES; i++) {
+        if (errno_names[i].err == err) {
+            return errno_names[i].name;
+        }
+    }
+    snprintf(buf, sizeof(buf), "E%d", err);
+    return buf;
 }
 
 int vhm_errno_parse(const char *s)
 {
-    char *end;
-    long v;
-    int i;
+    uint64_t v;
+    size_t i;
 
-    errno = 0;
-    v = strtol(s, &end, 0);
-    if (*s && !*end && !errno) {
-        if (v < 0) {
-            v = -v;
-        }
+    if (vhm_parse_u64(s[0] == '-' ? s + 1 : s, 0, &v) == 0) {
         return (v > 0 && v < 4096) ? (int)v : -1;
     }
-    for (i = 1; i < 256; i++) {
-        const char *n = strerrorname_np(i);
-
-        if (n && strcasecmp(n, s) == 0) {
-            return i;
+    for (i = 0; i < N_ERRNO_NAMES; i++) {
+        if (!strcasecmp(errno_names[i].name, s)) {
+            return errno_names[i].err;
         }
     }
     return -1;
@@ -135,6 +159,7 @@ static VhmDev *add_device(const char *bdf, int group, char *err,
     d->flr = true;
     d->viable = true;
     d->cfg_frozen = VHM_CFG_ONES;
+    d->msi_vectors = 1;
     return d;
 }
 
@@ -175,9 +200,9 @@ static int parse_option(const char *key, const char *val, char *err,
     bool b;
 
     if (!strcmp(key, "log_max")) {
-        long n = strtol(val, NULL, 0);
+        uint64_t n;
 
-        if (n < 16) {
+        if (vhm_parse_u64(val, 0, &n) < 0 || n < 16 || n > (1 << 24)) {
             snprintf(err, errlen, "log_max too small");
             return -1;
         }
@@ -217,13 +242,11 @@ static int parse_option(const char *key, const char *val, char *err,
 static int parse_device_kv(VhmDev *d, const char *key, const char *val,
                            char *err, size_t errlen)
 {
-    unsigned long v;
-    char *end;
+    uint64_t v;
     bool b;
 
     if (!strcmp(key, "vendor") || !strcmp(key, "devid")) {
-        v = strtoul(val, &end, 0);
-        if (*end || v > 0xffff) {
+        if (vhm_parse_u64(val, 0, &v) < 0 || v > 0xffff) {
             snprintf(err, errlen, "bad %s '%s'", key, val);
             return -1;
         }
@@ -232,6 +255,15 @@ static int parse_device_kv(VhmDev *d, const char *key, const char *val,
         } else {
             d->devid = v;
         }
+        return 0;
+    }
+    if (!strcmp(key, "msi_vectors")) {
+        if (vhm_parse_u64(val, 0, &v) < 0 || !v || v > VHM_MSI_MAX ||
+            (v & (v - 1))) {
+            snprintf(err, errlen, "msi_vectors=1|2|4|8|16|32");
+            return -1;
+        }
+        d->msi_vectors = (int)v;
         return 0;
     }
     if (!strcmp(key, "cfg_frozen")) {
@@ -304,7 +336,13 @@ int vhm_config_parse_line(const char *line, char *err, size_t errlen)
     }
     while ((tok = strtok_r(NULL, " \t\r\n", &save)) && nkv < 32) {
         if (!strncmp(tok, "group=", 6)) {
-            group = atoi(tok + 6);
+            uint64_t g;
+
+            if (vhm_parse_u64(tok + 6, 10, &g) < 0 || g > INT_MAX) {
+                snprintf(err, errlen, "bad group '%s'", tok + 6);
+                return -1;
+            }
+            group = (int)g;
         } else {
             kv[nkv++] = tok;
         }
@@ -343,8 +381,7 @@ static void parse_device_list(const char *list)
     for (tok = strtok_r(copy, ", \t", &save); tok;
          tok = strtok_r(NULL, ", \t", &save)) {
         char *at = strchr(tok, '@');
-        char *end;
-        long g;
+        uint64_t g;
 
         if (!at) {
             fprintf(stderr, "vfio-host-model: VHM_DEVICES: '%s' needs "
@@ -352,8 +389,7 @@ static void parse_device_list(const char *list)
             continue;
         }
         *at = '\0';
-        g = strtol(at + 1, &end, 10);
-        if (*end || g < 0 || g > INT_MAX) {
+        if (vhm_parse_u64(at + 1, 10, &g) < 0 || g > INT_MAX) {
             fprintf(stderr, "vfio-host-model: bad group '%s'\n", at + 1);
             continue;
         }

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 #include <linux/vfio.h>
 
@@ -278,7 +279,7 @@ static long check_table_geometry(uint32_t shift, uint64_t size,
 
 static uint64_t host_page_mask(void)
 {
-    return (uint64_t)sysconf(_SC_PAGESIZE) - 1;
+    return (uint64_t)getauxval(AT_PAGESZ) - 1;
 }
 
 static VhmPrereg *prereg_lookup(VhmContainer *c, uint64_t ua, uint64_t len)

@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +116,7 @@ static VhmGroup *pick_group(Cmd *c, const char **err)
 {
     const char *v = find_kv(c, "group");
     VhmGroup *g;
+    uint64_t id;
 
     if (!v) {
         if (!vhm.ngroups) {
@@ -123,7 +125,8 @@ static VhmGroup *pick_group(Cmd *c, const char **err)
         }
         return &vhm.groups[0];
     }
-    g = vhm_group_by_id(atoi(v));
+    g = vhm_parse_u64(v, 10, &id) < 0 || id > INT_MAX ? NULL
+        : vhm_group_by_id((int)id);
     if (!g) {
         *err = "no such group";
     }
@@ -151,12 +154,9 @@ static VhmDev *pick_dev(Cmd *c, const char **err)
 
 static int parse_hex32(const char *s, uint32_t *out)
 {
-    char *end;
-    unsigned long v;
+    uint64_t v;
 
-    errno = 0;
-    v = strtoul(s, &end, 16);
-    if (!*s || *end || errno || v > 0xffffffffUL) {
+    if (vhm_parse_u64(s, 16, &v) < 0 || v > 0xffffffffULL) {
         return -1;
     }
     *out = (uint32_t)v;
@@ -279,10 +279,7 @@ static int cmd_log(Cmd *c)
     uint64_t from = 0, next, dropped = 0;
 
     if (c->argc > 1) {
-        char *end;
-
-        from = strtoull(c->argv[1], &end, 0);
-        if (*end) {
+        if (vhm_parse_u64(c->argv[1], 0, &from) < 0) {
             say(c, "ERR bad sequence number");
             return -1;
         }
@@ -312,17 +309,17 @@ static int cmd_signal(Cmd *c)
         return -1;
     }
     if (!strcmp(c->argv[1], "msi")) {
-        char *end;
+        uint64_t v;
 
         if (c->argc < 3) {
             say(c, "ERR signal msi needs a vector number");
             return -1;
         }
-        n = (int)strtol(c->argv[2], &end, 0);
-        if (*end) {
+        if (vhm_parse_u64(c->argv[2], 0, &v) < 0 || v > INT_MAX) {
             say(c, "ERR bad vector number");
             return -1;
         }
+        n = (int)v;
     }
     ret = vhm_irq_signal(d, c->argv[1], n);
     if (ret == -EINVAL) {
@@ -353,13 +350,13 @@ static int cmd_fail(Cmd *c)
         return -1;
     }
     if (c->argc > 3) {
-        char *end;
+        uint64_t v;
 
-        count = strtol(c->argv[3], &end, 0);
-        if (*end || count < 0) {
+        if (vhm_parse_u64(c->argv[3], 0, &v) < 0 || v > INT_MAX) {
             say(c, "ERR bad count");
             return -1;
         }
+        count = (long)v;
     }
     err = fail_add(c->argv[1], e, count);
     if (err) {
@@ -385,8 +382,8 @@ static int cmd_option(Cmd *c, const char *line)
 static void cmd_help(Cmd *c)
 {
     static const char *const lines[] = {
-        "freeze [mmio|dma|all] [group=N] [aer=UE:<hex>] [aer=CE:<hex>] "
-        "[hdr=<w0>,<w1>,<w2>,<w3>]",
+        ("freeze [mmio|dma|all] [group=N] [aer=UE:<hex>] [aer=CE:<hex>] "
+         "[hdr=<w0>,<w1>,<w2>,<w3>]"),
         "thaw [group=N]",
         "unavailable [group=N]",
         "state [group=N]",

@@ -122,10 +122,11 @@ static void config_build(VhmDev *d, bool keep_sticky)
               PCI_PM_CTRL_STATE_MASK | PCI_PM_CTRL_PME_ENABLE);
     cfg_w1c(d, VHM_CAP_PM + PCI_PM_CTRL, 2, PCI_PM_CTRL_PME_STATUS);
 
-    /* MSI: 64-bit, one vector, no masking; fully virtualized */
+    /* MSI: 64-bit, msi_vectors vectors, no masking; fully virtualized */
     cfg_set(d, VHM_CAP_MSI + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSI);
     cfg_set(d, VHM_CAP_MSI + PCI_CAP_LIST_NEXT, 1, VHM_CAP_EXP);
-    cfg_set(d, VHM_CAP_MSI + PCI_MSI_FLAGS, 2, PCI_MSI_FLAGS_64BIT);
+    cfg_set(d, VHM_CAP_MSI + PCI_MSI_FLAGS, 2, PCI_MSI_FLAGS_64BIT |
+            (__builtin_ctz(d->msi_vectors) << 1));
     cfg_wmask(d, VHM_CAP_MSI + PCI_MSI_FLAGS, 2,
               PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
     cfg_wmask(d, VHM_CAP_MSI + PCI_MSI_ADDRESS_LO, 4, 0xfffffffcu);
@@ -272,7 +273,7 @@ static bool mem_enabled(VhmDev *d)
 static void config_write_bytes(VhmDev *d, const uint8_t *buf, size_t count,
                                uint64_t pos, bool virt_only)
 {
-    const int devctl = VHM_CAP_EXP + PCI_EXP_DEVCTL;
+    const uint64_t devctl = VHM_CAP_EXP + PCI_EXP_DEVCTL;
     bool flr = false;
     size_t i;
 

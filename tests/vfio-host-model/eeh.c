@@ -19,6 +19,9 @@
 #include "vhm.h"
 
 #define EEH_ERR_FUNC_MAX    19
+/* offsetofend(struct vfio_eeh_pe_op, op): the kernel's minimum argsz */
+#define EEH_OP_MINSZ        (offsetof(struct vfio_eeh_pe_op, op) + \
+                             sizeof(uint32_t))
 
 static const char *const op_names[] = {
     [VFIO_EEH_PE_DISABLE] = "DISABLE",
@@ -175,7 +178,8 @@ long vhm_eeh_pe_op(int fd, VhmContainer *c, void *arg)
     long ret = 0;
     int err, i;
 
-    memcpy(&op, arg, offsetof(struct vfio_eeh_pe_op, err));
+    memset(&op, 0, sizeof(op));
+    memcpy(&op, arg, EEH_OP_MINSZ);
     if (op.op < NUM_OPS) {
         snprintf(opname, sizeof(opname), "%s", op_names[op.op]);
     } else {
@@ -201,8 +205,7 @@ long vhm_eeh_pe_op(int fd, VhmContainer *c, void *arg)
     } else {
         for (i = 0; i < c->ngroups; i++) {
             g = c->groups[i];
-            if (op.argsz < offsetof(struct vfio_eeh_pe_op, err) ||
-                op.flags) {
+            if (op.argsz < EEH_OP_MINSZ || op.flags) {
                 ret = -EINVAL;
             } else {
                 ret = pe_op(g, &op, arg);

@@ -154,8 +154,7 @@ static bool is_vfio_path(const char *path)
 static int vfio_open(const char *path, int flags)
 {
     const char *name = path + 10;
-    char *end;
-    long id;
+    uint64_t id;
     int ret;
 
     vhm_lock();
@@ -174,9 +173,7 @@ static int vfio_open(const char *path, int flags)
             }
         }
     } else {
-        errno = 0;
-        id = strtol(name, &end, 10);
-        if (!*name || *end || errno || id < 0 || id > 0x7fffffff) {
+        if (vhm_parse_u64(name, 10, &id) < 0 || id > 0x7fffffff) {
             ret = -ENOENT;
         } else {
             ret = vhm_group_open((int)id, flags);

@@ -115,7 +115,7 @@ static uint32_t irq_count(VhmDev *d, uint32_t index)
     case VFIO_PCI_INTX_IRQ_INDEX:
         return d->cfg[0x3d] ? 1 : 0;
     case VFIO_PCI_MSI_IRQ_INDEX:
-        return 1;
+        return d->msi_vectors;
     case VFIO_PCI_MSIX_IRQ_INDEX:
         return 0;
     case VFIO_PCI_ERR_IRQ_INDEX:

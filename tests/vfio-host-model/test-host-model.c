@@ -1,1 +1,1593 @@
-int main(void) { return 0; }
+/*
+ * Unit tests for the VFIO host model
+ *
+ * Runs with libvfio-host-model.so preloaded and performs the VFIO call
+ * sequence itself, asserting every kernel rule the model implements.
+ * Without VHM_TEST_CHILD=1 it writes its own configuration and re-execs
+ * itself with LD_PRELOAD set (library: $VHM_LIB, else next to the
+ * executable).  Output is TAP.
+ *
+ * Copyright (c) 2025 The qemu-spapr-eeh authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+
+#define CFG_OFF     (7ULL << 40)
+#define BAR0_OFF    (0ULL << 40)
+#define BAR2_OFF    (2ULL << 40)
+#define DDW_BASE    (1ULL << 59)
+
+#define DEV_A   "0001:00:01.0"      /* group 42: defaults */
+#define DEV_B   "0001:00:02.0"      /* group 43: flr=0, enodev */
+#define DEV_C   "0002:00:01.0"      /* group 44: pass */
+#define DEV_D   "0002:00:02.0"      /* group 45: vconfig, reset_state */
+#define DEV_E   "0003:00:01.0"      /* group 46: not viable */
+#define DEV_F   "0004:00:01.0"      /* group 47: eio, other IDs */
+
+static const char config_text[] =
+    "# written by test-host-model\n"
+    "option log_dma=0\n"
+    "device " DEV_A " group=42 msi_vectors=4\n"
+    "device " DEV_B " group=43 flr=0 cfg_frozen=enodev\n"
+    "device " DEV_C " group=44 cfg_frozen=pass\n"
+    "device " DEV_D " group=45 cfg_frozen=vconfig reset_state=1\n"
+    "device " DEV_E " group=46 viable=0\n"
+    "device " DEV_F " group=47 cfg_frozen=eio vendor=0x1234 devid=0x5678\n";
+
+/* snprintf without the compiler's truncation warnings */
+static int xsnprintf(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int xsnprintf(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+/* leading decimal number of a string */
+static uint64_t dec(const char *s)
+{
+    uint64_t v = 0;
+
+    while (*s >= '0' && *s <= '9') {
+        v = v * 10 + (*s++ - '0');
+    }
+    return v;
+}
+
+static int ntests;
+static int nfailed;
+static int ctl_fd = -1;
+static FILE *ctl_in;
+static char dir[PATH_MAX];
+static char ctl_path[PATH_MAX];
+static char cli_path[PATH_MAX];
+
+static void ok(bool cond, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void ok(bool cond, const char *fmt, ...)
+{
+    va_list ap;
+
+    ntests++;
+    if (!cond) {
+        nfailed++;
+    }
+    printf("%sok %d - ", cond ? "" : "not ", ntests);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    fflush(stdout);
+}
+
+/* ioctl returning -errno on failure */
+static long ioc(int fd, unsigned long req, void *arg)
+{
+    int r = ioctl(fd, req, arg);
+
+    return r < 0 ? -errno : r;
+}
+
+static long ioc_int(int fd, unsigned long req, unsigned long arg)
+{
+    int r = ioctl(fd, req, arg);
+
+    return r < 0 ? -errno : r;
+}
+
+static long cfg_rd(int dev, uint64_t off, int len, uint32_t *val)
+{
+    uint32_t v = 0;
+    ssize_t r = pread(dev, &v, len, CFG_OFF + off);
+
+    *val = v;
+    return r < 0 ? -errno : r;
+}
+
+static uint32_t cfg_get(int dev, uint64_t off, int len)
+{
+    uint32_t v;
+
+    cfg_rd(dev, off, len, &v);
+    return v;
+}
+
+static long cfg_wr(int dev, uint64_t off, int len, uint32_t val)
+{
+    ssize_t r = pwrite(dev, &val, len, CFG_OFF + off);
+
+    return r < 0 ? -errno : r;
+}
+
+static long bar_rd(int dev, uint64_t off, int len, uint32_t *val)
+{
+    uint32_t v = 0;
+    ssize_t r = pread(dev, &v, len, BAR0_OFF + off);
+
+    *val = v;
+    return r < 0 ? -errno : r;
+}
+
+static uint32_t bar_get(int dev, uint64_t off)
+{
+    uint32_t v;
+
+    bar_rd(dev, off, 4, &v);
+    return v;
+}
+
+static long bar_wr(int dev, uint64_t off, uint32_t val)
+{
+    ssize_t r = pwrite(dev, &val, 4, BAR0_OFF + off);
+
+    return r < 0 ? -errno : r;
+}
+
+/* control channel */
+
+static int ctl_connect(void)
+{
+    struct sockaddr_un sa;
+
+    ctl_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    xsnprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctl_path);
+    if (connect(ctl_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        return -1;
+    }
+    ctl_in = fdopen(dup(ctl_fd), "r");
+    return ctl_in ? 0 : -1;
+}
+
+/*
+ * Send one command; collect data lines into out (newline separated) and
+ * the final line into last.  Returns 0 on OK, 1 on ERR, -1 on trouble.
+ */
+static int ctl(const char *cmd, char *out, size_t outlen, char *last,
+               size_t lastlen)
+{
+    char line[4096];
+    size_t used = 0;
+    char buf[1024];
+    int n = xsnprintf(buf, sizeof(buf), "%s\n", cmd);
+
+    if (out && outlen) {
+        out[0] = '\0';
+    }
+    if (write(ctl_fd, buf, n) != n) {
+        return -1;
+    }
+    while (fgets(line, sizeof(line), ctl_in)) {
+        if (!strncmp(line, "OK", 2) || !strncmp(line, "ERR", 3)) {
+            line[strcspn(line, "\n")] = '\0';
+            if (last) {
+                xsnprintf(last, lastlen, "%s", line);
+            }
+            return line[0] == 'O' ? 0 : 1;
+        }
+        if (out && used < outlen) {
+            int k = xsnprintf(out + used, outlen - used, "%s", line);
+
+            used += k > 0 ? (size_t)k : 0;
+        }
+    }
+    return -1;
+}
+
+static int ctl_ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int ctl_ok(const char *fmt, ...)
+{
+    char cmd[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    return ctl(cmd, NULL, 0, NULL, 0);
+}
+
+static char state_buf[512];
+
+static const char *state_of(int group)
+{
+    char cmd[64];
+
+    xsnprintf(cmd, sizeof(cmd), "state group=%d", group);
+    ctl(cmd, state_buf, sizeof(state_buf), NULL, 0);
+    return state_buf;
+}
+
+static bool state_has(int group, const char *needle)
+{
+    return strstr(state_of(group), needle) != NULL;
+}
+
+static uint64_t log_next(void)
+{
+    char last[128];
+
+    ctl("log 999999999999", NULL, 0, last, sizeof(last));
+    return dec(last + 3);
+}
+
+static char *log_since(uint64_t from)
+{
+    static char big[1 << 20];
+    char cmd[64];
+
+    xsnprintf(cmd, sizeof(cmd), "log %llu", (unsigned long long)from);
+    ctl(cmd, big, sizeof(big), NULL, 0);
+    return big;
+}
+
+/* sequence number of the log line containing p */
+static uint64_t line_seq(const char *log, const char *p)
+{
+    while (p > log && p[-1] != '\n') {
+        p--;
+    }
+    return dec(p);
+}
+
+/* EEH helpers */
+
+static long eeh(int cont, uint32_t op)
+{
+    struct vfio_eeh_pe_op p = { .argsz = sizeof(p), .op = op };
+
+    return ioc(cont, VFIO_EEH_PE_OP, &p);
+}
+
+/* fixtures */
+
+static int open_group(int id)
+{
+    char path[64];
+
+    xsnprintf(path, sizeof(path), "/dev/vfio/%d", id);
+    return open(path, O_RDWR | O_CLOEXEC);
+}
+
+static int new_container(void)
+{
+    return open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+}
+
+static long set_container(int group, int cont)
+{
+    return ioc(group, VFIO_GROUP_SET_CONTAINER, &cont);
+}
+
+static int get_dev(int group, const char *name)
+{
+    long r = ioc(group, VFIO_GROUP_GET_DEVICE_FD, (void *)name);
+
+    return (int)r;
+}
+
+static long reg_mem(int cont, void *va, uint64_t size, bool reg)
+{
+    struct vfio_iommu_spapr_register_memory r = {
+        .argsz = sizeof(r), .vaddr = (uintptr_t)va, .size = size,
+    };
+
+    return ioc(cont, reg ? VFIO_IOMMU_SPAPR_REGISTER_MEMORY
+                         : VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY, &r);
+}
+
+static long map(int cont, uint64_t iova, void *va, uint64_t size,
+                 uint32_t flags)
+{
+    struct vfio_iommu_type1_dma_map m = {
+        .argsz = sizeof(m), .flags = flags, .vaddr = (uintptr_t)va,
+        .iova = iova, .size = size,
+    };
+
+    return ioc(cont, VFIO_IOMMU_MAP_DMA, &m);
+}
+
+static long unmap(int cont, uint64_t iova, uint64_t size)
+{
+    struct vfio_iommu_type1_dma_unmap u = {
+        .argsz = sizeof(u), .iova = iova, .size = size,
+    };
+
+    return ioc(cont, VFIO_IOMMU_UNMAP_DMA, &u);
+}
+
+static long create_win(int cont, uint32_t shift, uint64_t size,
+                       uint32_t levels, uint64_t *start)
+{
+    struct vfio_iommu_spapr_tce_create c = {
+        .argsz = sizeof(c), .page_shift = shift, .window_size = size,
+        .levels = levels,
+    };
+    long r = ioc(cont, VFIO_IOMMU_SPAPR_TCE_CREATE, &c);
+
+    if (start) {
+        *start = c.start_addr;
+    }
+    return r;
+}
+
+static long remove_win(int cont, uint64_t start)
+{
+    struct vfio_iommu_spapr_tce_remove r = {
+        .argsz = sizeof(r), .start_addr = start,
+    };
+
+    return ioc(cont, VFIO_IOMMU_SPAPR_TCE_REMOVE, &r);
+}
+
+/* struct vfio_irq_set with room for 32 int32 data entries */
+typedef struct {
+    uint32_t argsz;
+    uint32_t flags;
+    uint32_t index;
+    uint32_t start;
+    uint32_t count;
+    int32_t data[32];
+} IrqSet;
+
+/* struct vfio_pci_hot_reset_info with room for 4 devices */
+typedef struct {
+    uint32_t argsz;
+    uint32_t flags;
+    uint32_t count;
+    struct vfio_pci_dependent_device d[4];
+} HotResetInfo;
+
+/* struct vfio_pci_hot_reset with room for 4 group fds */
+typedef struct {
+    uint32_t argsz;
+    uint32_t flags;
+    uint32_t count;
+    int32_t fds[4];
+} HotReset;
+
+#define IRQ_SET_HDR     offsetof(IrqSet, data)
+#define HRI_HDR         offsetof(HotResetInfo, d)
+#define HR_HDR          offsetof(HotReset, fds)
+
+static long set_irqs(int dev, uint32_t flags, uint32_t index,
+                     uint32_t start, uint32_t count, const int32_t *fds)
+{
+    IrqSet x;
+    uint32_t i;
+
+    memset(&x, 0, sizeof(x));
+    x.argsz = IRQ_SET_HDR + count * sizeof(int32_t);
+    x.flags = flags;
+    x.index = index;
+    x.start = start;
+    x.count = count;
+    for (i = 0; fds && i < count && i < 32; i++) {
+        x.data[i] = fds[i];
+    }
+    return ioc(dev, VFIO_DEVICE_SET_IRQS, &x);
+}
+
+static uint64_t efd_read(int efd)
+{
+    uint64_t v = 0;
+
+    if (read(efd, &v, sizeof(v)) != sizeof(v)) {
+        return 0;
+    }
+    return v;
+}
+
+/* tests */
+
+static void test_sysfs(void)
+{
+    const char *devs[] = { DEV_A, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F };
+    const int groups[] = { 42, 43, 44, 45, 46, 47 };
+    char path[PATH_MAX], target[128], want[64];
+    int i, good = 0;
+
+    for (i = 0; i < 6; i++) {
+        ssize_t n;
+
+        xsnprintf(path, sizeof(path), "%s/sys/devices/%s/iommu_group", dir,
+                 devs[i]);
+        n = readlink(path, target, sizeof(target) - 1);
+        if (n < 0) {
+            continue;
+        }
+        target[n] = '\0';
+        xsnprintf(want, sizeof(want), "../../kernel/iommu_groups/%d",
+                 groups[i]);
+        good += !strcmp(target, want);
+    }
+    ok(good == 6, "sysfs: iommu_group symlinks for all 6 devices");
+    xsnprintf(path, sizeof(path), "%s/sys/devices/%s/iommu_group/.", dir,
+             DEV_A);
+    ok(access(path, F_OK) == 0, "sysfs: iommu_group link resolves");
+}
+
+static void test_open(int *g42)
+{
+    int fd;
+
+    fd = open("/dev/vfio/99", O_RDWR);
+    ok(fd < 0 && errno == ENOENT, "open unknown group -> ENOENT");
+    fd = open("/dev/vfio/4x", O_RDWR);
+    ok(fd < 0 && errno == ENOENT, "open bad group name -> ENOENT");
+    *g42 = open_group(42);
+    ok(*g42 >= 0, "open /dev/vfio/42");
+    fd = open_group(42);
+    ok(fd < 0 && errno == EBUSY, "second open of group -> EBUSY");
+    fd = openat(AT_FDCWD, "/dev/vfio/42", O_RDWR);
+    ok(fd < 0 && errno == EBUSY, "openat is intercepted too");
+}
+
+static void test_container_basic(int *c1, int g42)
+{
+    struct vfio_iommu_spapr_tce_info info = { .argsz = sizeof(info) };
+    struct vfio_eeh_pe_op op = { .argsz = sizeof(op), .op = 4 };
+    int c;
+
+    c = new_container();
+    *c1 = c;
+    ok(c >= 0, "open /dev/vfio/vfio");
+    ok(ctl_connect() == 0, "control socket bound on first /dev/vfio open");
+    ok(ioc_int(c, VFIO_GET_API_VERSION, 0) == VFIO_API_VERSION,
+       "GET_API_VERSION = 0");
+    ok(ioc_int(c, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) == 0 &&
+       ioc_int(c, VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU) == 0,
+       "CHECK_EXTENSION TYPE1/TYPE1v2 = 0");
+    ok(ioc_int(c, VFIO_CHECK_EXTENSION, VFIO_SPAPR_TCE_v2_IOMMU) == 1,
+       "CHECK_EXTENSION SPAPR_TCE_v2 = 1");
+    ok(ioc_int(c, VFIO_CHECK_EXTENSION, VFIO_SPAPR_TCE_IOMMU) == 1,
+       "CHECK_EXTENSION SPAPR_TCE = 1");
+    ok(ioc_int(c, VFIO_CHECK_EXTENSION, VFIO_EEH) == 1,
+       "CHECK_EXTENSION VFIO_EEH = 1");
+    ok(ioc_int(c, VFIO_CHECK_EXTENSION, VFIO_DMA_CC_IOMMU) == 0,
+       "CHECK_EXTENSION DMA_CC = 0");
+    ok(ioc(c, VFIO_IOMMU_SPAPR_TCE_GET_INFO, &info) == -EINVAL,
+       "TCE_GET_INFO without IOMMU -> EINVAL");
+    ok(ioc(c, VFIO_EEH_PE_OP, &op) == -EINVAL,
+       "EEH_PE_OP without IOMMU -> EINVAL");
+    ok(ioc_int(c, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU) == -EINVAL,
+       "SET_IOMMU without groups -> EINVAL");
+    (void)g42;
+}
+
+static void test_group(int c1, int g42, int *g43)
+{
+    struct vfio_group_status st = { .argsz = 4 };
+    int g46, nul, bad = -1;
+
+    ok(ioc(g42, VFIO_GROUP_GET_STATUS, &st) == -EINVAL,
+       "GROUP_GET_STATUS argsz 4 -> EINVAL");
+    st.argsz = sizeof(st);
+    ok(ioc(g42, VFIO_GROUP_GET_STATUS, &st) == 0 &&
+       st.flags == VFIO_GROUP_FLAGS_VIABLE, "GET_STATUS: viable, no container");
+    g46 = open_group(46);
+    st.flags = 0xff;
+    ok(ioc(g46, VFIO_GROUP_GET_STATUS, &st) == 0 && st.flags == 0,
+       "GET_STATUS of group with a host driver: not viable");
+    ok(set_container(g46, c1) == -EBUSY, "SET_CONTAINER non-viable -> EBUSY");
+    close(g46);
+    ok(ioc(g42, VFIO_GROUP_SET_CONTAINER, &bad) == -EBADF,
+       "SET_CONTAINER bad fd -> EBADF");
+    nul = open("/dev/null", O_RDWR);
+    ok(set_container(g42, nul) == -EBADFD,
+       "SET_CONTAINER non-container fd -> EBADFD");
+    close(nul);
+    ok(get_dev(g42, DEV_A) == -EINVAL, "GET_DEVICE_FD w/o container -> EINVAL");
+    ok(set_container(g42, c1) == 0, "SET_CONTAINER");
+    ok(ioc(g42, VFIO_GROUP_GET_STATUS, &st) == 0 &&
+       st.flags == (VFIO_GROUP_FLAGS_VIABLE | VFIO_GROUP_FLAGS_CONTAINER_SET),
+       "GET_STATUS: viable + container set");
+    ok(set_container(g42, c1) == -EINVAL, "SET_CONTAINER twice -> EINVAL");
+    ok(get_dev(g42, DEV_A) == -EINVAL, "GET_DEVICE_FD w/o IOMMU -> EINVAL");
+    ok(ioc_int(c1, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) == -ENODEV,
+       "SET_IOMMU TYPE1v2 -> ENODEV");
+    ok(ioc_int(c1, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU) == 0,
+       "SET_IOMMU SPAPR_TCE_v2");
+    ok(ioc_int(c1, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU) == -EINVAL,
+       "SET_IOMMU twice -> EINVAL");
+    *g43 = open_group(43);
+    ok(set_container(*g43, c1) == 0,
+       "second group joins a container that has an IOMMU (v2)");
+    ok(ioc(*g43, VFIO_GROUP_UNSET_CONTAINER, NULL) == 0,
+       "UNSET_CONTAINER of second group");
+    ok(ioc(*g43, VFIO_GROUP_UNSET_CONTAINER, NULL) == -EINVAL,
+       "UNSET_CONTAINER without container -> EINVAL");
+    ok(ioc_int(g42, 0x3b00 + 99, 0) == -ENOTTY,
+       "unknown group ioctl -> ENOTTY");
+}
+
+static void *mem;
+static const size_t mem_size = 4 << 20;
+
+static void test_iommu(int c1)
+{
+    struct vfio_iommu_spapr_tce_info info;
+    struct vfio_iommu_spapr_register_memory rm;
+    struct vfio_iommu_spapr_tce_create cr;
+    struct vfio_iommu_type1_dma_map mp;
+    struct vfio_iommu_type1_dma_unmap um;
+    uint8_t *raw;
+    uint64_t start = 1;
+    uint64_t seq;
+    char *log;
+    int i;
+
+    raw = mmap(NULL, mem_size + (1 << 20), PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    mem = (void *)(((uintptr_t)raw + (1 << 20) - 1) & ~(uintptr_t)0xfffff);
+
+    memset(&info, 0xa5, sizeof(info));
+    info.argsz = 8;
+    ok(ioc(c1, VFIO_IOMMU_SPAPR_TCE_GET_INFO, &info) == -EINVAL,
+       "TCE_GET_INFO argsz 8 -> EINVAL");
+    info.argsz = 16;
+    ok(ioc(c1, VFIO_IOMMU_SPAPR_TCE_GET_INFO, &info) == 0 &&
+       info.dma32_window_size == 0x80000000u &&
+       info.ddw.pgsizes == 0xa5a5a5a5a5a5a5a5ULL,
+       "TCE_GET_INFO argsz 16 fills no ddw");
+    info.argsz = sizeof(info);
+    ok(ioc(c1, VFIO_IOMMU_SPAPR_TCE_GET_INFO, &info) == 0 &&
+       info.flags == VFIO_IOMMU_SPAPR_INFO_DDW &&
+       info.dma32_window_start == 0 && info.ddw.pgsizes == 0x1011000 &&
+       info.ddw.max_dynamic_windows_supported == 2 && info.ddw.levels == 5,
+       "TCE_GET_INFO argsz 32: DDW, 4K|64K|16M, 2 windows, 5 levels");
+
+    ok(map(c1, 0, mem, 4096, 3) == -EPERM, "MAP_DMA before prereg -> EPERM");
+    ok(unmap(c1, 0, 4096) == -EPERM, "UNMAP_DMA before prereg -> EPERM");
+
+    rm = (struct vfio_iommu_spapr_register_memory) {
+        .argsz = 16, .vaddr = (uintptr_t)mem, .size = mem_size,
+    };
+    ok(ioc(c1, VFIO_IOMMU_SPAPR_REGISTER_MEMORY, &rm) == -EINVAL,
+       "REGISTER_MEMORY argsz 16 -> EINVAL");
+    rm.argsz = sizeof(rm);
+    rm.flags = 1;
+    ok(ioc(c1, VFIO_IOMMU_SPAPR_REGISTER_MEMORY, &rm) == -EINVAL,
+       "REGISTER_MEMORY flags -> EINVAL");
+    ok(reg_mem(c1, (char *)mem + 1, 4096, true) == -EINVAL,
+       "REGISTER_MEMORY unaligned -> EINVAL");
+    ok(reg_mem(c1, mem, mem_size, true) == 0, "REGISTER_MEMORY");
+    ok(reg_mem(c1, mem, mem_size, true) == -EBUSY,
+       "REGISTER_MEMORY same region twice -> EBUSY");
+    ok(reg_mem(c1, (char *)mem + 4096, 4096, true) == -EINVAL,
+       "REGISTER_MEMORY overlapping -> EINVAL");
+
+    ok(remove_win(c1, 0) == 0 && state_has(42, "windows=0"),
+       "TCE_REMOVE of the pending default window");
+    ok(map(c1, 0, mem, 4096, 3) == -ENXIO, "MAP_DMA outside windows -> ENXIO");
+    ok(remove_win(c1, 0) == -EINVAL, "TCE_REMOVE of no window -> EINVAL");
+
+    cr = (struct vfio_iommu_spapr_tce_create) {
+        .argsz = 32, .page_shift = 12, .window_size = 1 << 30, .levels = 1,
+    };
+    ok(ioc(c1, VFIO_IOMMU_SPAPR_TCE_CREATE, &cr) == -EINVAL,
+       "TCE_CREATE argsz 32 -> EINVAL");
+    cr.argsz = sizeof(cr);
+    cr.flags = 1;
+    ok(ioc(c1, VFIO_IOMMU_SPAPR_TCE_CREATE, &cr) == -EINVAL,
+       "TCE_CREATE flags -> EINVAL");
+    ok(create_win(c1, 13, 1 << 30, 1, NULL) == -EINVAL,
+       "TCE_CREATE page shift not in pgsizes -> EINVAL");
+    ok(create_win(c1, 12, 1 << 30, 0, NULL) == -EINVAL &&
+       create_win(c1, 12, 1 << 30, 6, NULL) == -EINVAL,
+       "TCE_CREATE levels 0 or 6 -> EINVAL");
+    ok(create_win(c1, 12, 3 << 29, 1, NULL) == -EINVAL,
+       "TCE_CREATE size not a power of 2 -> EINVAL");
+    ok(create_win(c1, 12, 1ULL << 60, 1, NULL) == -EINVAL,
+       "TCE_CREATE table too big for the levels -> EINVAL");
+    ok(create_win(c1, 12, 1 << 30, 1, &start) == 0 && start == 0,
+       "TCE_CREATE window 0 starts at 0");
+    ok(create_win(c1, 16, 1ULL << 32, 2, &start) == 0 && start == DDW_BASE,
+       "TCE_CREATE window 1 starts at 1<<59");
+    ok(create_win(c1, 12, 1 << 30, 1, NULL) == -ENOSPC,
+       "TCE_CREATE third window -> ENOSPC");
+    ok(state_has(42, "windows=2"), "state reports 2 windows");
+
+    mp = (struct vfio_iommu_type1_dma_map) {
+        .argsz = 24, .flags = 3, .vaddr = (uintptr_t)mem, .size = 4096,
+    };
+    ok(ioc(c1, VFIO_IOMMU_MAP_DMA, &mp) == -EINVAL,
+       "MAP_DMA argsz 24 -> EINVAL");
+    ok(map(c1, 0, mem, 4096, 4) == -EINVAL, "MAP_DMA unknown flag -> EINVAL");
+    ok(map(c1, 0, mem, 4096, 0) == -EINVAL, "MAP_DMA no direction -> EINVAL");
+    ok(map(c1, 1ULL << 40, mem, 4096, 3) == -ENXIO,
+       "MAP_DMA iova in no window -> ENXIO");
+    ok(map(c1, 0, (char *)mem + 8, 4096, 3) == -EINVAL,
+       "MAP_DMA unaligned vaddr -> EINVAL");
+    ok(map(c1, 0, mem, 100, 3) == -EINVAL, "MAP_DMA unaligned size -> EINVAL");
+    ok(map(c1, 0x800, mem, 4096, 3) == -EINVAL,
+       "MAP_DMA unaligned iova -> EINVAL");
+    ok(map(c1, 0, (char *)mem + mem_size, 4096, 3) == -EINVAL,
+       "MAP_DMA of memory not preregistered -> EINVAL");
+    ok(map(c1, (1 << 30) - 4096, mem, 8192, 3) == -EINVAL,
+       "MAP_DMA crossing the window end -> EINVAL");
+    ok(map(c1, 0x1000, mem, 4 * 4096, 3) == 0 && state_has(42, "maps=4"),
+       "MAP_DMA 4 pages");
+    ok(map(c1, 0x1000, (char *)mem + 4096, 4096, 1) == 0 &&
+       state_has(42, "maps=4"), "MAP_DMA over a mapped TCE replaces it");
+    ok(map(c1, DDW_BASE, (char *)mem + 4096, 65536, 3) == -EINVAL,
+       "MAP_DMA 64K page with 4K aligned vaddr -> EINVAL");
+    ok(map(c1, DDW_BASE + 65536, mem, 2 * 65536, 3) == 0 &&
+       state_has(42, "maps=6"), "MAP_DMA 2 x 64K pages in the DDW");
+    ok(reg_mem(c1, mem, mem_size, false) == -EBUSY,
+       "UNREGISTER_MEMORY while mapped -> EBUSY");
+    ok(reg_mem(c1, mem, 8192, false) == -ENOENT,
+       "UNREGISTER_MEMORY of unknown region -> ENOENT");
+
+    um = (struct vfio_iommu_type1_dma_unmap) {
+        .argsz = sizeof(um), .flags = 1, .iova = 0x1000, .size = 4096,
+    };
+    ok(ioc(c1, VFIO_IOMMU_UNMAP_DMA, &um) == -EINVAL,
+       "UNMAP_DMA flags -> EINVAL");
+    um.argsz = 16;
+    um.flags = 0;
+    ok(ioc(c1, VFIO_IOMMU_UNMAP_DMA, &um) == -EINVAL,
+       "UNMAP_DMA argsz 16 -> EINVAL");
+    ok(unmap(c1, 0x1000, 100) == -EINVAL, "UNMAP_DMA unaligned -> EINVAL");
+    ok(unmap(c1, 1ULL << 40, 4096) == -ENXIO, "UNMAP_DMA no window -> ENXIO");
+    ok(unmap(c1, 0, 2ULL << 30) == -EINVAL,
+       "UNMAP_DMA beyond the window -> EINVAL");
+
+    seq = log_next();
+    for (i = 0; i < 10; i++) {
+        unmap(c1, 0x1000 + i * 4096, 4096);
+    }
+    ok(state_has(42, "maps=2"), "UNMAP_DMA clears the 4K TCEs");
+    log = log_since(seq);
+    ok(strstr(log, "VFIO_IOMMU_UNMAP_DMA x10 iova=0x1000..0xa000 = 0") != NULL,
+       "a run of UNMAP_DMA is logged as one line");
+    ctl_ok("option log_dma=1");
+    seq = log_next();
+    unmap(c1, 0x1000, 4096);
+    unmap(c1, 0x2000, 4096);
+    log = log_since(seq);
+    ok(strstr(log, "UNMAP_DMA iova=0x1000 size=0x1000 = 0") &&
+       strstr(log, "UNMAP_DMA iova=0x2000 size=0x1000 = 0"),
+       "option log_dma=1 logs every UNMAP_DMA");
+    ctl_ok("option log_dma=0");
+
+    ok(remove_win(c1, DDW_BASE + 0x100000) == 0 && state_has(42, "maps=0") &&
+       state_has(42, "windows=1"), "TCE_REMOVE clears the window's TCEs");
+    ok(reg_mem(c1, mem, mem_size, false) == 0, "UNREGISTER_MEMORY");
+    ok(reg_mem(c1, mem, mem_size, false) == -ENOENT,
+       "UNREGISTER_MEMORY twice -> ENOENT");
+    ok(ioc_int(c1, VFIO_IOMMU_ENABLE, 0) == -ENOTTY,
+       "IOMMU_ENABLE on v2 -> ENOTTY");
+    ok(reg_mem(c1, mem, mem_size, true) == 0, "REGISTER_MEMORY again");
+}
+
+static void test_device_fd(int g42, int *dev)
+{
+    ok(get_dev(g42, "0001:00:09.0") == -ENODEV,
+       "GET_DEVICE_FD unknown name -> ENODEV");
+    ok(get_dev(g42, DEV_B) == -ENODEV,
+       "GET_DEVICE_FD device of another group -> ENODEV");
+    ok(get_dev(g42, DEV_A " vf_token=2ab74924-c335-45f4-9b16-8569e5b08258")
+       == -EINVAL, "GET_DEVICE_FD with vf_token on a non-SR-IOV dev -> EINVAL");
+    *dev = get_dev(g42, DEV_A);
+    ok(*dev >= 0 && fcntl(*dev, F_GETFD) == FD_CLOEXEC,
+       "GET_DEVICE_FD returns a new close-on-exec fd");
+}
+
+static void test_device_info(int dev)
+{
+    struct vfio_device_info di = { .argsz = 8 };
+    struct vfio_region_info ri;
+    struct vfio_irq_info ii;
+    static const struct {
+        uint32_t index;
+        uint64_t size;
+        uint32_t flags;
+    } regions[] = {
+        { 0, 0x4000, 3 }, { 1, 0, 0 }, { 2, 0x10000, 3 }, { 3, 0, 0 },
+        { 4, 0, 0 }, { 5, 0, 0 }, { 6, 0, 0 }, { 7, 4096, 3 },
+    };
+    static const struct {
+        uint32_t index;
+        uint32_t count;
+        uint32_t flags;
+    } irqs[] = {
+        { 0, 1, 0x7 }, { 1, 4, 0x9 }, { 2, 0, 0x9 }, { 3, 1, 0x9 },
+        { 4, 1, 0x1 },
+    };
+    size_t i;
+    int good;
+
+    ok(ioc(dev, VFIO_DEVICE_GET_INFO, &di) == -EINVAL,
+       "DEVICE_GET_INFO argsz 8 -> EINVAL");
+    di.argsz = sizeof(di);
+    ok(ioc(dev, VFIO_DEVICE_GET_INFO, &di) == 0 &&
+       di.flags == (VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET) &&
+       di.num_regions == 9 && di.num_irqs == 5,
+       "DEVICE_GET_INFO: PCI|RESET, 9 regions, 5 irqs");
+
+    ri = (struct vfio_region_info) { .argsz = 16, .index = 0 };
+    ok(ioc(dev, VFIO_DEVICE_GET_REGION_INFO, &ri) == -EINVAL,
+       "GET_REGION_INFO argsz 16 -> EINVAL");
+    good = 0;
+    for (i = 0; i < sizeof(regions) / sizeof(regions[0]); i++) {
+        ri = (struct vfio_region_info) {
+            .argsz = sizeof(ri), .index = regions[i].index,
+        };
+        if (ioc(dev, VFIO_DEVICE_GET_REGION_INFO, &ri) == 0 &&
+            ri.size == regions[i].size && ri.flags == regions[i].flags &&
+            ri.offset == (uint64_t)regions[i].index << 40) {
+            good++;
+        }
+    }
+    ok(good == 8, "GET_REGION_INFO 0..7: sizes, R|W, no MMAP, index<<40");
+    ri = (struct vfio_region_info) { .argsz = sizeof(ri), .index = 8 };
+    ok(ioc(dev, VFIO_DEVICE_GET_REGION_INFO, &ri) == -EINVAL,
+       "GET_REGION_INFO VGA -> EINVAL");
+    ri.index = 9;
+    ok(ioc(dev, VFIO_DEVICE_GET_REGION_INFO, &ri) == -EINVAL,
+       "GET_REGION_INFO index 9 -> EINVAL");
+
+    ii = (struct vfio_irq_info) { .argsz = 8 };
+    ok(ioc(dev, VFIO_DEVICE_GET_IRQ_INFO, &ii) == -EINVAL,
+       "GET_IRQ_INFO argsz 8 -> EINVAL");
+    good = 0;
+    for (i = 0; i < sizeof(irqs) / sizeof(irqs[0]); i++) {
+        ii = (struct vfio_irq_info) { .argsz = sizeof(ii),
+                                      .index = irqs[i].index };
+        if (ioc(dev, VFIO_DEVICE_GET_IRQ_INFO, &ii) == 0 &&
+            ii.count == irqs[i].count && ii.flags == irqs[i].flags) {
+            good++;
+        }
+    }
+    ok(good == 5, "GET_IRQ_INFO: INTx 1 maskable, MSI 4, MSI-X 0, ERR, REQ");
+    ii = (struct vfio_irq_info) { .argsz = sizeof(ii), .index = 5 };
+    ok(ioc(dev, VFIO_DEVICE_GET_IRQ_INFO, &ii) == -EINVAL,
+       "GET_IRQ_INFO index 5 -> EINVAL");
+    ok(ioc_int(dev, 0x3b00 + 99, 0) == -ENOTTY,
+       "unknown device ioctl -> ENOTTY");
+}
+
+static void test_config(int dev, int devb)
+{
+    uint8_t cfg[4096];
+    uint32_t v;
+    int pos, n = 0, caps = 0;
+
+    ok(pread(dev, cfg, sizeof(cfg), CFG_OFF) == 4096,
+       "config space: 4096 byte read");
+    ok(cfg[0] == 0x36 && cfg[1] == 0x1b && cfg[2] == 0x05 && cfg[3] == 0x00,
+       "config: vendor 1b36 device 0005");
+    ok(cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST && cfg[PCI_INTERRUPT_PIN] == 1,
+       "config: capability list, INTA");
+    for (pos = cfg[PCI_CAPABILITY_LIST]; pos && n++ < 8;
+         pos = cfg[pos + 1]) {
+        caps = caps * 0x100 + cfg[pos];
+    }
+    ok(caps == 0x010510, "config: caps PM -> MSI -> PCIe");
+    ok((cfg[0x72] >> 4) == PCI_EXP_TYPE_ENDPOINT &&
+       (*(uint32_t *)&cfg[0x74] & PCI_EXP_DEVCAP_FLR) &&
+       (cfg[0x44] & PCI_PM_CTRL_NO_SOFT_RESET),
+       "config: PCIe endpoint with FLR, PM NoSoftReset");
+    ok(*(uint32_t *)&cfg[0x100] == 0x00020001,
+       "config: AER ext cap v2 at 0x100");
+    ok(cfg_get(devb, 0x74, 4) == 0x00008021 &&
+       !(cfg_get(devb, 0x44, 2) & PCI_PM_CTRL_NO_SOFT_RESET),
+       "config: flr=0 device has no FLR and does PM reset");
+
+    cfg_wr(dev, 0x10, 4, 0xffffffff);
+    cfg_wr(dev, 0x14, 4, 0xffffffff);
+    cfg_wr(dev, 0x18, 4, 0xffffffff);
+    cfg_wr(dev, 0x1c, 4, 0xffffffff);
+    ok(cfg_get(dev, 0x10, 4) == 0xffffc000, "BAR0 sizing: 16K mem32");
+    ok(cfg_get(dev, 0x14, 4) == 0, "BAR1 unused reads 0");
+    ok(cfg_get(dev, 0x18, 4) == 0xffff000c &&
+       cfg_get(dev, 0x1c, 4) == 0xffffffff, "BAR2/3 sizing: 64K mem64 pref");
+    cfg_wr(dev, 0x30, 4, 0xfffff800);
+    ok(cfg_get(dev, 0x30, 4) == 0, "no ROM: sizing reads 0");
+    cfg_wr(dev, 0x10, 4, 0x12345678);
+    ok(cfg_get(dev, 0x10, 4) == 0x12344000, "BAR0 keeps address bits only");
+    cfg_wr(dev, 0x0, 4, 0);
+    ok(cfg_get(dev, 0, 4) == 0x00051b36, "vendor/device are read-only");
+    cfg_wr(dev, PCI_COMMAND, 2, 0xffff);
+    ok(cfg_get(dev, PCI_COMMAND, 2) == 0x0547, "COMMAND write mask 0x0547");
+    cfg_wr(dev, 0x3c, 1, 0x5a);
+    cfg_wr(dev, 0x3d, 1, 0x00);
+    ok(cfg_get(dev, 0x3c, 2) == 0x015a, "interrupt line RW, pin RO");
+    cfg_wr(dev, 0x108, 4, 0xffffffff);
+    ok(cfg_get(dev, 0x108, 4) == 0x03fff030, "AER UE mask write mask");
+    cfg_wr(dev, 0x108, 4, 0);
+    ctl_ok("freeze group=42 aer=UE:0x4000 aer=CE:0x1 hdr=1,2,3,4");
+    ctl_ok("thaw group=42");
+    ok(cfg_get(dev, 0x104, 4) == 0x4000 && cfg_get(dev, 0x110, 4) == 0x1 &&
+       cfg_get(dev, 0x11c, 4) == 1 && cfg_get(dev, 0x128, 4) == 4,
+       "freeze aer=...: UE/CE status and header log set");
+    ok((cfg_get(dev, 0x7a, 2) & 0x3) == 0x3 &&
+       (cfg_get(dev, 0x118, 4) & 0x1f) == 14,
+       "AER injection sets DEVSTA and the first error pointer");
+    cfg_wr(dev, 0x104, 4, 0x4000);
+    cfg_wr(dev, 0x110, 4, 0x1);
+    cfg_wr(dev, 0x7a, 2, 0xf);
+    ok(cfg_get(dev, 0x104, 4) == 0 && cfg_get(dev, 0x110, 4) == 0 &&
+       (cfg_get(dev, 0x7a, 2) & 0xf) == 0, "AER status and DEVSTA are RW1C");
+    ok(cfg_rd(dev, 4096, 4, &v) == -EFAULT,
+       "config read beyond 4096 -> EFAULT");
+    ok(pread(dev, &v, 4, 6ULL << 40) < 0 && errno == EINVAL,
+       "ROM region read -> EINVAL");
+    ok(pread(dev, &v, 4, 1ULL << 40) < 0 && errno == EINVAL,
+       "empty BAR1 region read -> EINVAL");
+    ok(pread(dev, &v, 4, 9ULL << 40) < 0 && errno == EINVAL,
+       "region 9 read -> EINVAL");
+}
+
+static void test_bar(int dev)
+{
+    uint32_t v;
+    uint8_t buf[16];
+
+    cfg_wr(dev, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+    ok(bar_get(dev, 0) == 0x00051b36, "BAR0 dword 0: ID register");
+    ok(bar_wr(dev, 0x10, 0xcafe) == 4 && bar_get(dev, 0x10) == 0xcafe,
+       "BAR0 scratch write/read");
+    bar_wr(dev, 0, 0);
+    ok(bar_get(dev, 0) == 0x00051b36, "BAR0 ID register is read-only");
+    ok(pwrite(dev, "\x11\x22", 2, BAR2_OFF + 0x20) == 2 &&
+       pread(dev, buf, 2, BAR2_OFF + 0x20) == 2 && buf[1] == 0x22,
+       "BAR2 2-byte access");
+    ok(bar_rd(dev, 0x4000, 4, &v) == -EINVAL, "BAR0 read past end -> EINVAL");
+    ok(pread(dev, buf, 16, BAR0_OFF + 0x3ff8) == 8,
+       "BAR0 read straddling the end is short");
+    cfg_wr(dev, PCI_COMMAND, 2, 0);
+    ok(bar_rd(dev, 0x10, 4, &v) == -EIO, "BAR read with MEM off -> EIO");
+    ctl_ok("option bar_needs_mem=0");
+    ok(bar_rd(dev, 0x10, 4, &v) == 4 && v == 0xcafe,
+       "option bar_needs_mem=0 allows it");
+    ctl_ok("option bar_needs_mem=1");
+    cfg_wr(dev, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+    cfg_wr(dev, 0x44, 2, 3);
+    ok(bar_rd(dev, 0x10, 4, &v) == -EIO, "BAR read in D3hot -> EIO");
+    cfg_wr(dev, 0x44, 2, 0);
+}
+
+static void test_resets(int dev, int devb, int g42, int g43, int c1)
+{
+    HotResetInfo hi;
+    HotReset hr;
+
+    bar_wr(dev, 0x10, 0x1234);
+    cfg_wr(dev, 0x10, 4, 0xabcd0000);
+    ok(ioc(dev, VFIO_DEVICE_RESET, NULL) == 0 && bar_get(dev, 0x10) == 0 &&
+       cfg_get(dev, 0x10, 4) == 0xabcd0000,
+       "DEVICE_RESET clears device state, config is restored");
+    bar_wr(dev, 0x10, 0x1234);
+    cfg_wr(dev, 0x78, 2, 0x2000 | PCI_EXP_DEVCTL_BCR_FLR);
+    ok(bar_get(dev, 0x10) == 0 && !(cfg_get(dev, 0x78, 2) & 0x8000),
+       "DEVCTL initiate-FLR resets the function");
+    cfg_wr(devb, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+    bar_wr(devb, 0x10, 0x77);
+    cfg_wr(devb, 0x78, 2, 0x2000 | PCI_EXP_DEVCTL_BCR_FLR);
+    ok(bar_get(devb, 0x10) == 0x77, "DEVCTL FLR ignored without FLR cap");
+
+    memset(&hi, 0, sizeof(hi));
+    hi.argsz = 8;
+    ok(ioc(dev, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &hi) == -EINVAL,
+       "HOT_RESET_INFO argsz 8 -> EINVAL");
+    hi.argsz = HRI_HDR;
+    ok(ioc(dev, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &hi) == -ENOSPC &&
+       hi.count == 2, "HOT_RESET_INFO argsz 12 -> ENOSPC with count 2");
+    hi.argsz = sizeof(hi);
+    ok(ioc(dev, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &hi) == 0 &&
+       hi.count == 2 && hi.d[0].group_id == 42 && hi.d[1].group_id == 43 &&
+       hi.d[1].segment == 1 && hi.d[1].bus == 0 && hi.d[1].devfn == 0x10,
+       "HOT_RESET_INFO lists both devices on bus 0001:00");
+
+    memset(&hr, 0, sizeof(hr));
+    hr.argsz = HR_HDR;
+    ok(ioc(dev, VFIO_DEVICE_PCI_HOT_RESET, &hr) == -EINVAL,
+       "PCI_HOT_RESET with no groups -> EINVAL");
+    hr.argsz = HR_HDR + 4;
+    hr.count = 1;
+    hr.fds[0] = g42;
+    ok(ioc(dev, VFIO_DEVICE_PCI_HOT_RESET, &hr) == -EINVAL,
+       "PCI_HOT_RESET missing an affected group -> EINVAL");
+    hr.argsz = HR_HDR + 8;
+    hr.count = 2;
+    hr.fds[1] = c1;
+    ok(ioc(dev, VFIO_DEVICE_PCI_HOT_RESET, &hr) == -EINVAL,
+       "PCI_HOT_RESET with a non-group fd -> EINVAL");
+    hr.flags = 1;
+    hr.fds[1] = g43;
+    ok(ioc(dev, VFIO_DEVICE_PCI_HOT_RESET, &hr) == -EINVAL,
+       "PCI_HOT_RESET flags -> EINVAL");
+    hr.flags = 0;
+    hr.count = 3;
+    hr.argsz = HR_HDR + 12;
+    ok(ioc(dev, VFIO_DEVICE_PCI_HOT_RESET, &hr) == -EINVAL,
+       "PCI_HOT_RESET more groups than devices -> EINVAL");
+    hr.count = 2;
+    hr.argsz = HR_HDR + 8;
+    bar_wr(dev, 0x10, 0x1234);
+    ok(ioc(dev, VFIO_DEVICE_PCI_HOT_RESET, &hr) == 0 &&
+       bar_get(dev, 0x10) == 0 && bar_get(devb, 0x10) == 0,
+       "PCI_HOT_RESET resets every device on the bus");
+}
+
+static void test_feature(int dev)
+{
+    struct vfio_device_feature f = {
+        .argsz = sizeof(f),
+        .flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION,
+    };
+
+    ok(ioc(dev, VFIO_DEVICE_FEATURE, &f) == -ENOTTY,
+       "DEVICE_FEATURE GET MIGRATION -> ENOTTY");
+    f.flags |= VFIO_DEVICE_FEATURE_SET;
+    ok(ioc(dev, VFIO_DEVICE_FEATURE, &f) == -EINVAL,
+       "DEVICE_FEATURE GET|SET -> EINVAL");
+    f.argsz = 4;
+    ok(ioc(dev, VFIO_DEVICE_FEATURE, &f) == -EINVAL,
+       "DEVICE_FEATURE argsz 4 -> EINVAL");
+}
+
+static void test_irqs(int dev)
+{
+    const uint32_t eventfd_trigger = VFIO_IRQ_SET_DATA_EVENTFD |
+                                     VFIO_IRQ_SET_ACTION_TRIGGER;
+    const uint32_t none_trigger = VFIO_IRQ_SET_DATA_NONE |
+                                  VFIO_IRQ_SET_ACTION_TRIGGER;
+    int e1 = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    int e2[4], e3, x, i, p[2];
+    int32_t fds[4];
+    char last[128];
+    IrqSet bad;
+    int got;
+
+    memset(&bad, 0, sizeof(bad));
+    bad.argsz = 16;
+    ok(ioc(dev, VFIO_DEVICE_SET_IRQS, &bad) == -EINVAL,
+       "SET_IRQS argsz 16 -> EINVAL");
+    ok(set_irqs(dev, eventfd_trigger, 5, 0, 1, &e1) == -EINVAL,
+       "SET_IRQS index 5 -> EINVAL");
+    ok(set_irqs(dev, eventfd_trigger, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, &e1)
+       == -EINVAL, "SET_IRQS on MSI-X (count 0) -> EINVAL");
+    ok(set_irqs(dev, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL |
+                VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0, 1, NULL) == -EINVAL,
+       "SET_IRQS with two data types -> EINVAL");
+    bad.argsz = IRQ_SET_HDR;
+    bad.flags = eventfd_trigger;
+    bad.count = 1;
+    ok(ioc(dev, VFIO_DEVICE_SET_IRQS, &bad) == -EINVAL,
+       "SET_IRQS eventfd data beyond argsz -> EINVAL");
+    ok(ctl("signal intx", NULL, 0, last, sizeof(last)) == 1 &&
+       !strcmp(last, "ERR no eventfd"), "signal before arming -> ERR");
+    x = 9999;
+    ok(set_irqs(dev, eventfd_trigger, 0, 0, 1, &x) == -EBADF,
+       "SET_IRQS with a bad fd -> EBADF");
+    if (pipe(p) == 0) {
+        ok(set_irqs(dev, eventfd_trigger, 0, 0, 1, &p[0]) == -EINVAL,
+           "SET_IRQS with a non-eventfd -> EINVAL");
+        close(p[0]);
+        close(p[1]);
+    }
+
+    ok(set_irqs(dev, eventfd_trigger, 0, 0, 1, &e1) == 0, "arm INTx");
+    ok(ctl_ok("signal intx") == 0 && efd_read(e1) == 1,
+       "signal intx writes the INTx eventfd");
+    ok(ctl("signal intx", NULL, 0, last, sizeof(last)) == 0 &&
+       strstr(last, "pending") && efd_read(e1) == 0,
+       "INTx is automasked: a second signal stays pending");
+    ok(set_irqs(dev, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+                0, 0, 1, NULL) == 0 && efd_read(e1) == 1,
+       "UNMASK delivers the pending INTx");
+    set_irqs(dev, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, 0, 0,
+             1, NULL);
+    ok(set_irqs(dev, none_trigger, 0, 0, 1, NULL) == 0 && efd_read(e1) == 1,
+       "INTx loopback trigger");
+    ok(set_irqs(dev, eventfd_trigger, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &e1) ==
+       -EINVAL, "MSI enable while INTx is on -> EINVAL");
+    ok(set_irqs(dev, none_trigger, 0, 0, 0, NULL) == 0 &&
+       ctl_ok("signal intx") == 1, "INTx disable drops the eventfd");
+    ok(set_irqs(dev, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, 0,
+                0, 1, NULL) == -EINVAL, "UNMASK with INTx off -> EINVAL");
+
+    for (i = 0; i < 4; i++) {
+        e2[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        fds[i] = e2[i];
+    }
+    fds[2] = -1;
+    ok(set_irqs(dev, eventfd_trigger, VFIO_PCI_MSI_IRQ_INDEX, 0, 4, fds) == 0,
+       "enable 4 MSI vectors (one unused)");
+    got = 0;
+    for (i = 0; i < 4; i++) {
+        char cmd[32];
+
+        xsnprintf(cmd, sizeof(cmd), "signal msi %d", i);
+        if (i == 2) {
+            got += ctl_ok("%s", cmd) == 1;
+        } else {
+            got += ctl_ok("%s", cmd) == 0 && efd_read(e2[i]) == 1;
+        }
+    }
+    ok(got == 4, "every MSI vector is stored and signalable");
+    ok(set_irqs(dev, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK,
+                VFIO_PCI_MSI_IRQ_INDEX, 0, 1, NULL) == -ENOTTY,
+       "MSI MASK -> ENOTTY");
+    fds[0] = -1;
+    fds[1] = e2[2];
+    ok(set_irqs(dev, eventfd_trigger, VFIO_PCI_MSI_IRQ_INDEX, 1, 1, &fds[1])
+       == 0 && ctl_ok("signal msi 1") == 0 && efd_read(e2[2]) == 1,
+       "MSI vector reassigned in place");
+    ok(set_irqs(dev, none_trigger, VFIO_PCI_MSI_IRQ_INDEX, 0, 0, NULL) == 0 &&
+       ctl_ok("signal msi 0") == 1, "MSI disable drops all vectors");
+
+    e3 = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    x = dup(e3);
+    ok(set_irqs(dev, eventfd_trigger, VFIO_PCI_ERR_IRQ_INDEX, 0, 1, &x) == 0,
+       "arm ERR");
+    close(x);
+    ok(ctl_ok("signal err") == 0 && efd_read(e3) == 1,
+       "ERR eventfd kept by dup() after the caller closed its fd");
+    x = -1;
+    ok(set_irqs(dev, eventfd_trigger, VFIO_PCI_ERR_IRQ_INDEX, 0, 1, &x) == 0 &&
+       ctl_ok("signal err") == 1, "ERR fd -1 drops the eventfd");
+    ok(set_irqs(dev, none_trigger, VFIO_PCI_ERR_IRQ_INDEX, 0, 1, NULL) ==
+       -EINVAL, "ERR loopback without eventfd -> EINVAL");
+    ok(set_irqs(dev, eventfd_trigger, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, &e3) == 0 &&
+       ctl_ok("signal req") == 0 && efd_read(e3) == 1, "REQ arm and signal");
+    ok(ctl("signal msi 0 dev=9999:00:00.0", NULL, 0, last, sizeof(last)) == 1,
+       "signal for an unknown device -> ERR");
+    ok(ctl_ok("signal bogus") == 1, "signal of an unknown kind -> ERR");
+    set_irqs(dev, none_trigger, VFIO_PCI_REQ_IRQ_INDEX, 0, 0, NULL);
+    close(e1);
+    close(e3);
+    for (i = 0; i < 4; i++) {
+        close(e2[i]);
+    }
+}
+
+static void test_eeh(int c1, int dev)
+{
+    struct vfio_eeh_pe_op op = { .argsz = 8, .op = 4 };
+    struct vfio_eeh_pe_op inj;
+    uint32_t v;
+    long r;
+    char *log;
+    uint64_t seq;
+
+    ok(ioc(c1, VFIO_EEH_PE_OP, &op) == -EINVAL, "EEH argsz 8 -> EINVAL");
+    op.argsz = 12;
+    r = ioc(c1, VFIO_EEH_PE_OP, &op);
+    ok(r == 0, "EEH argsz 12 is enough (got %ld)", r);
+    op.flags = 1;
+    ok(ioc(c1, VFIO_EEH_PE_OP, &op) == -EINVAL, "EEH flags != 0 -> EINVAL");
+    seq = log_next();
+    ok(eeh(c1, 10) == -EINVAL && eeh(c1, 99) == -EINVAL,
+       "EEH unknown op -> EINVAL");
+    ok(strstr(log_since(seq), "VFIO_EEH_PE_OP op=99 group=42 = -1 EINVAL")
+       != NULL, "unknown EEH op logged as op=<num>");
+
+    ok(eeh(c1, VFIO_EEH_PE_ENABLE) == 0 && state_has(42, "eeh_enabled=1"),
+       "EEH ENABLE");
+    ok(eeh(c1, VFIO_EEH_PE_DISABLE) == 0 && state_has(42, "eeh_enabled=0"),
+       "EEH DISABLE");
+    eeh(c1, VFIO_EEH_PE_ENABLE);
+    ok(eeh(c1, VFIO_EEH_PE_GET_STATE) == 0, "GET_STATE normal = 0");
+    ok(eeh(c1, VFIO_EEH_PE_CONFIGURE) == 0, "CONFIGURE = 0");
+
+    bar_wr(dev, 0x10, 0x55);
+    ok(ctl_ok("freeze") == 0 && state_has(42, "mmio_frozen=1 dma_frozen=1"),
+       "ctl freeze (default all)");
+    ok(eeh(c1, VFIO_EEH_PE_GET_STATE) == 2, "GET_STATE both frozen = 2");
+    ok(bar_rd(dev, 0, 4, &v) == 4 && v == 0xffffffff,
+       "frozen: BAR load returns all-ones");
+    ok(bar_wr(dev, 0x10, 0x66) == 4, "frozen: BAR store returns len");
+    ok(cfg_rd(dev, 0, 4, &v) == 4 && v == 0xffffffff,
+       "frozen: config read all-ones (cfg_frozen=ones)");
+    cfg_wr(dev, 0x3c, 1, 0x77);
+    ok(eeh(c1, VFIO_EEH_PE_UNFREEZE_IO) == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 4, "UNFREEZE_IO: GET_STATE = 4");
+    ok(bar_get(dev, 0x10) == 0x55, "frozen BAR store was dropped");
+    ok(cfg_get(dev, 0x3c, 1) == 0x5a, "frozen config write was dropped");
+    ok(eeh(c1, VFIO_EEH_PE_UNFREEZE_DMA) == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0, "UNFREEZE_DMA: GET_STATE = 0");
+    ctl_ok("freeze mmio");
+    ok(eeh(c1, VFIO_EEH_PE_GET_STATE) == 5, "MMIO-only frozen: GET_STATE = 5");
+    ctl_ok("thaw");
+    ctl_ok("freeze dma");
+    ok(eeh(c1, VFIO_EEH_PE_GET_STATE) == 4 && bar_get(dev, 0x10) == 0x55,
+       "DMA-only frozen: GET_STATE = 4, MMIO works");
+    ok(ctl_ok("thaw") == 0 && eeh(c1, VFIO_EEH_PE_GET_STATE) == 0,
+       "ctl thaw recovers the PE");
+    ctl_ok("freeze");
+    ok(eeh(c1, VFIO_EEH_PE_ENABLE) == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0, "ENABLE on a frozen PE thaws it");
+
+    ctl_ok("freeze aer=UE:0x10 group=42");
+    ctl_ok("thaw");
+    ok(eeh(c1, VFIO_EEH_PE_RESET_HOT) == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 2 && state_has(42, "cfg_blocked=1"),
+       "RESET_HOT: frozen, config blocked, GET_STATE = 2");
+    ok(cfg_rd(dev, 0, 4, &v) == 4 && v == 0xffffffff,
+       "config blocked during reset reads all-ones");
+    ok(eeh(c1, VFIO_EEH_PE_RESET_DEACTIVATE) == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0 && state_has(42, "cfg_blocked=0"),
+       "RESET_DEACTIVATE thaws and unblocks");
+    ok(bar_get(dev, 0x10) == 0 && cfg_get(dev, 0x104, 4) == 0x10,
+       "hot reset lost device state, kept sticky AER status");
+    ok(eeh(c1, VFIO_EEH_PE_RESET_FUNDAMENTAL) == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 2, "RESET_FUNDAMENTAL: GET_STATE 2");
+    eeh(c1, VFIO_EEH_PE_RESET_DEACTIVATE);
+    ok(cfg_get(dev, 0x104, 4) == 0 && cfg_get(dev, 0x10c, 4) == 0x00462030,
+       "fundamental reset clears sticky AER registers");
+    ok(eeh(c1, VFIO_EEH_PE_RESET_DEACTIVATE) == 0,
+       "RESET_DEACTIVATE without reset = 0");
+
+    memset(&inj, 0, sizeof(inj));
+    inj.argsz = 12;
+    inj.op = VFIO_EEH_PE_INJECT_ERR;
+    ok(ioc(c1, VFIO_EEH_PE_OP, &inj) == -EINVAL,
+       "INJECT_ERR argsz 12 -> EINVAL");
+    inj.argsz = sizeof(inj);
+    inj.err.func = 20;
+    ok(ioc(c1, VFIO_EEH_PE_OP, &inj) == -EINVAL,
+       "INJECT_ERR func 20 -> EINVAL");
+    inj.err.func = 0;
+    inj.err.type = 2;
+    ok(ioc(c1, VFIO_EEH_PE_OP, &inj) == -ERANGE, "INJECT_ERR type 2 -> ERANGE");
+    inj.err.type = 1;
+    ok(ioc(c1, VFIO_EEH_PE_OP, &inj) == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 2, "INJECT_ERR freezes the PE");
+    eeh(c1, VFIO_EEH_PE_RESET_HOT);
+    eeh(c1, VFIO_EEH_PE_RESET_DEACTIVATE);
+
+    seq = log_next();
+    ctl_ok("mark before-freeze");
+    ctl_ok("freeze dma group=42");
+    eeh(c1, VFIO_EEH_PE_GET_STATE);
+    ctl_ok("thaw");
+    log = log_since(seq);
+    {
+        char *a = strstr(log, "MARK before-freeze");
+        char *b = strstr(log, "CTRL freeze dma group=42");
+        char *c = strstr(log, "VFIO_EEH_PE_OP op=GET_STATE group=42 = 4");
+        char *d = strstr(log, "CTRL thaw");
+
+        ok(a && b && c && d && a < b && b < c && c < d,
+           "log order: MARK, CTRL freeze, GET_STATE = 4, CTRL thaw");
+        ok(a && c && line_seq(log, a) < line_seq(log, c) &&
+           line_seq(log, c) < line_seq(log, d),
+           "sequence numbers increase");
+    }
+}
+
+static void test_cfg_modes(int *devs_out)
+{
+    int c, g, dev, i;
+    uint32_t v;
+    static const struct {
+        int group;
+        const char *name;
+    } pes[] = { { 43, DEV_B }, { 44, DEV_C }, { 45, DEV_D }, { 47, DEV_F } };
+
+    for (i = 0; i < 4; i++) {
+        devs_out[i * 3] = -1;
+        devs_out[i * 3 + 1] = -1;
+        devs_out[i * 3 + 2] = -1;
+        if (pes[i].group == 43) {
+            /* B is tested in test_enodev() */
+            continue;
+        }
+        c = new_container();
+        g = open_group(pes[i].group);
+        devs_out[i * 3] = c;
+        devs_out[i * 3 + 1] = g;
+        set_container(g, c);
+        ioc_int(c, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU);
+        dev = get_dev(g, pes[i].name);
+        devs_out[i * 3 + 2] = dev;
+        cfg_wr(dev, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+    }
+
+    /* pass (C) */
+    c = devs_out[3];
+    dev = devs_out[5];
+    ctl_ok("freeze group=44");
+    ok(cfg_get(dev, 0, 4) == 0x00051b36 && bar_rd(dev, 0, 4, &v) == 4 &&
+       v == 0xffffffff, "cfg_frozen=pass: config works, BAR all-ones");
+    ctl_ok("thaw group=44");
+
+    /* vconfig + reset_state (D) */
+    c = devs_out[6];
+    dev = devs_out[8];
+    cfg_wr(dev, 0x10, 4, 0x40000000);
+    ctl_ok("freeze group=45");
+    ok(cfg_get(dev, 0, 4) == 0x00051b36 && cfg_get(dev, 0x10, 4) == 0x40000000
+       && cfg_get(dev, PCI_COMMAND, 2) == 0xffff,
+       "cfg_frozen=vconfig: virtualized regs readable, others all-ones");
+    cfg_wr(dev, 0x10, 4, 0x50000000);
+    cfg_wr(dev, 0x3c, 1, 0x33);
+    ctl_ok("thaw group=45");
+    ok(cfg_get(dev, 0x10, 4) == 0x50000000 && cfg_get(dev, 0x3c, 1) == 0x33,
+       "cfg_frozen=vconfig: virtualized writes land");
+    ok(eeh(c, VFIO_EEH_PE_RESET_HOT) == 0 &&
+       eeh(c, VFIO_EEH_PE_GET_STATE) == 1,
+       "reset_state=1: GET_STATE during reset = 1");
+    ok(eeh(c, VFIO_EEH_PE_RESET_DEACTIVATE) == 0 &&
+       eeh(c, VFIO_EEH_PE_GET_STATE) == 0, "reset_state=1: back to 0");
+
+    /* eio (F), then permanently unavailable */
+    c = devs_out[9];
+    dev = devs_out[11];
+    ok(cfg_get(dev, 0, 4) == 0x56781234 && bar_get(dev, 0) == 0x56781234,
+       "vendor=/devid= configure the IDs");
+    ctl_ok("freeze group=47");
+    ok(cfg_rd(dev, 0, 4, &v) == -EIO && cfg_wr(dev, 0x3c, 1, 1) == -EIO,
+       "cfg_frozen=eio: config access fails with EIO");
+    ctl_ok("thaw group=47");
+    ok(ctl_ok("unavailable group=47") == 0 &&
+       state_has(47, "unavailable=1") &&
+       eeh(c, VFIO_EEH_PE_GET_STATE) == 5, "unavailable: GET_STATE = 5");
+    ok(eeh(c, VFIO_EEH_PE_ENABLE) == -EIO &&
+       eeh(c, VFIO_EEH_PE_UNFREEZE_IO) == -EIO &&
+       eeh(c, VFIO_EEH_PE_RESET_HOT) == -EIO,
+       "unavailable: ENABLE/UNFREEZE/RESET fail with EIO");
+    eeh(c, VFIO_EEH_PE_RESET_DEACTIVATE);
+    ctl_ok("thaw group=47");
+    ok(eeh(c, VFIO_EEH_PE_GET_STATE) == 5, "unavailable survives thaw/reset");
+    ok(cfg_rd(dev, 0, 4, &v) == 4 && v == 0xffffffff &&
+       bar_rd(dev, 0, 4, &v) == 4 && v == 0xffffffff,
+       "unavailable: config and BAR read all-ones (overrides eio)");
+}
+
+static void test_enodev(int c1, int g42, int g43)
+{
+    int devb;
+    uint32_t v;
+    long r;
+
+    (void)g42;
+    devb = get_dev(g43, DEV_B);
+    ctl_ok("freeze group=43");
+    ok(cfg_rd(devb, 0, 4, &v) == -ENODEV, "cfg_frozen=enodev: -ENODEV");
+    ctl_ok("thaw group=43");
+
+    /* two groups in one container: ops run over every group in order */
+    ctl_ok("freeze group=42");
+    r = eeh(c1, VFIO_EEH_PE_GET_STATE);
+    ok(r == 2, "multi-group container: GET_STATE finds the frozen PE");
+    ctl_ok("option eeh_container_ops=first");
+    ok(eeh(c1, VFIO_EEH_PE_GET_STATE) == 0,
+       "eeh_container_ops=first: only the list head (last attached) counts");
+    ctl_ok("option eeh_container_ops=all");
+    ctl_ok("thaw group=42");
+    close(devb);
+}
+
+static void test_faults(int c1, int dev)
+{
+    uint32_t v;
+    char last[256];
+    char *log;
+    uint64_t seq;
+
+    ok(ctl_ok("fail VFIO_EEH_PE_OP EIO") == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == -EIO &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0,
+       "fail VFIO_EEH_PE_OP: next op only");
+    ctl_ok("fail EEH_RESET_HOT ENODEV 2");
+    ok(eeh(c1, VFIO_EEH_PE_GET_STATE) == 0 &&
+       eeh(c1, VFIO_EEH_PE_RESET_HOT) == -ENODEV &&
+       eeh(c1, VFIO_EEH_PE_RESET_HOT) == -ENODEV &&
+       eeh(c1, VFIO_EEH_PE_RESET_HOT) == 0, "fail EEH_RESET_HOT count 2");
+    eeh(c1, VFIO_EEH_PE_RESET_DEACTIVATE);
+    ctl_ok("fail EEH_GET_STATE 22");
+    ok(eeh(c1, VFIO_EEH_PE_GET_STATE) == -EINVAL, "fail with numeric errno");
+    ctl_ok("fail pread EIO");
+    ok(cfg_rd(dev, 0, 4, &v) == -EIO && cfg_rd(dev, 0, 4, &v) == 4,
+       "fail pread");
+    ctl_ok("fail pwrite EPERM");
+    ok(bar_wr(dev, 0x10, 1) == -EPERM, "fail pwrite");
+    ctl_ok("fail VFIO_IOMMU_MAP_DMA ENOMEM");
+    ok(map(c1, 0, mem, 4096, 3) == -ENOMEM, "fail VFIO_IOMMU_MAP_DMA");
+    ctl_ok("fail VFIO_DEVICE_RESET EBUSY");
+    ok(ioc(dev, VFIO_DEVICE_RESET, NULL) == -EBUSY, "fail VFIO_DEVICE_RESET");
+    ctl_ok("fail VFIO_DEVICE_RESET EBUSY 0");
+    ok(ioc(dev, VFIO_DEVICE_RESET, NULL) == 0, "fail count 0 clears a rule");
+    ok(ctl("fail X EBOGUS", NULL, 0, last, sizeof(last)) == 1 &&
+       !strncmp(last, "ERR", 3), "fail with an unknown errno -> ERR");
+    ok(ctl("frobnicate", NULL, 0, last, sizeof(last)) == 1,
+       "unknown command -> ERR");
+    ok(ctl("state group=999", NULL, 0, last, sizeof(last)) == 1 &&
+       !strcmp(last, "ERR no such group"), "state of unknown group -> ERR");
+    ok(ctl("freeze bogus", NULL, 0, last, sizeof(last)) == 1,
+       "freeze with a bad argument -> ERR");
+    ok(ctl("help", state_buf, sizeof(state_buf), NULL, 0) == 0 &&
+       strstr(state_buf, "freeze"), "help lists the commands");
+    ok(strstr(state_of(42), "group=42 mmio_frozen=0 dma_frozen=0 "
+              "cfg_blocked=0 eeh_enabled=1 unavailable=0 windows=1 maps=0"),
+       "state line format");
+
+    seq = log_next();
+    ctl_ok("reset-log");
+    ctl_ok("mark after-reset");
+    log = log_since(0);
+    ok(dec(log) >= seq && !strstr(log, "before-freeze"),
+       "reset-log clears the log, sequence numbers keep increasing");
+}
+
+static int run_cli(const char *input, const char *const *args, char *out,
+                   size_t outlen)
+{
+    int in[2], outp[2], status;
+    pid_t pid;
+    ssize_t n, used = 0;
+
+    if (pipe(in) < 0 || pipe(outp) < 0) {
+        return -1;
+    }
+    pid = fork();
+    if (pid == 0) {
+        char *argv[16];
+        int i = 0;
+
+        dup2(in[0], 0);
+        dup2(outp[1], 1);
+        close(in[1]);
+        close(outp[0]);
+        argv[i++] = cli_path;
+        while (*args && i < 15) {
+            argv[i++] = (char *)*args++;
+        }
+        argv[i] = NULL;
+        execv(cli_path, argv);
+        _exit(127);
+    }
+    close(in[0]);
+    close(outp[1]);
+    if (input && write(in[1], input, strlen(input)) < 0) {
+        status = -1;
+    }
+    close(in[1]);
+    while ((n = read(outp[0], out + used, outlen - used - 1)) > 0) {
+        used += n;
+    }
+    out[used] = '\0';
+    close(outp[0]);
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_cli(void)
+{
+    char out[8192];
+    const char *a_state[] = { "-s", ctl_path, "state", "group=42", NULL };
+    const char *a_bad[] = { "-s", ctl_path, "frobnicate", NULL };
+    const char *a_nosock[] = { "-s", "/nonexistent/sock", "state", NULL };
+    const char *a_stdin[] = { "-s", ctl_path, NULL };
+    const char *a_env[] = { "mark", "from-env", NULL };
+    int rc;
+
+    rc = run_cli(NULL, a_state, out, sizeof(out));
+    ok(rc == 0 && strstr(out, "group=42 mmio_frozen=") &&
+       strstr(out, "\nOK\n"), "CLI: state prints data and OK, exit 0");
+    rc = run_cli(NULL, a_bad, out, sizeof(out));
+    ok(rc == 1 && !strncmp(out, "ERR", 3), "CLI: ERR reply exits 1");
+    rc = run_cli(NULL, a_nosock, out, sizeof(out));
+    ok(rc == 2, "CLI: connection failure exits 2");
+    rc = run_cli("mark via-stdin\n\nstate\n", a_stdin, out, sizeof(out));
+    ok(rc == 0 && strstr(out, "group=42"), "CLI: commands from stdin");
+    rc = run_cli("state\nfrobnicate\nstate\n", a_stdin, out, sizeof(out));
+    ok(rc == 1, "CLI: stdin with one ERR exits 1");
+    setenv("VHM_CTRL", ctl_path, 1);
+    rc = run_cli(NULL, a_env, out, sizeof(out));
+    ok(rc == 0 && strstr(log_since(0), "MARK from-env"),
+       "CLI: socket from $VHM_CTRL");
+}
+
+static void test_close(int c1, int g42, int dev)
+{
+    struct vfio_group_status st = { .argsz = sizeof(st) };
+    struct vfio_iommu_spapr_tce_info info = { .argsz = sizeof(info) };
+    int g, c;
+
+    ok(ioc(g42, VFIO_GROUP_UNSET_CONTAINER, NULL) == -EBUSY,
+       "UNSET_CONTAINER with an open device -> EBUSY");
+    close(g42);
+    ok(open_group(42) == -1 && errno == EBUSY,
+       "group stays busy while a device fd holds it");
+    close(c1);
+    ok(bar_get(dev, 0) == 0x00051b36 && state_has(42, "windows=1"),
+       "closing the container fd keeps it alive for its groups");
+    close(dev);
+    g = open_group(42);
+    ok(g >= 0 && ioc(g, VFIO_GROUP_GET_STATUS, &st) == 0 &&
+       st.flags == VFIO_GROUP_FLAGS_VIABLE,
+       "last device close releases group and container");
+    c = new_container();
+    set_container(g, c);
+    ok(ioc(c, VFIO_IOMMU_SPAPR_TCE_GET_INFO, &info) == -EINVAL &&
+       state_has(42, "windows=0"), "a new container starts without IOMMU");
+    ok(ioc_int(c, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_IOMMU) == 0 &&
+       ioc(c, VFIO_IOMMU_SPAPR_TCE_GET_INFO, &info) == 0 && info.flags == 0,
+       "v1 SPAPR_TCE IOMMU: no DDW");
+    ok(map(c, 0, mem, 4096, 3) == -EPERM &&
+       ioc_int(c, VFIO_IOMMU_ENABLE, 0) == 0 &&
+       ioc_int(c, VFIO_IOMMU_ENABLE, 0) == -EBUSY &&
+       map(c, 0, mem, 4096, 3) == 0, "v1: MAP_DMA needs IOMMU_ENABLE");
+    ok(reg_mem(c, mem, 4096, true) == -ENOTTY, "v1: REGISTER_MEMORY -> ENOTTY");
+    close(g);
+    close(c);
+    ctl_ok("option eeh=0");
+    c = new_container();
+    g = open_group(42);
+    set_container(g, c);
+    ioc_int(c, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU);
+    ok(ioc_int(c, VFIO_CHECK_EXTENSION, VFIO_EEH) == 0 &&
+       eeh(c, VFIO_EEH_PE_GET_STATE) == -ENODEV,
+       "option eeh=0: no VFIO_EEH extension, PE ops -> ENODEV");
+    ctl_ok("option eeh=1");
+    close(g);
+    close(c);
+}
+
+static int child_main(void)
+{
+    int g42, g43, c1, dev, devb;
+    int more[12];
+    const char *s = getenv("VHM_CTRL");
+
+    xsnprintf(ctl_path, sizeof(ctl_path), "%s", s ? s : "");
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    test_sysfs();
+    test_open(&g42);
+    test_container_basic(&c1, g42);
+    test_group(c1, g42, &g43);
+    test_iommu(c1);
+    test_device_fd(g42, &dev);
+    set_container(g43, c1);
+    devb = get_dev(g43, DEV_B);
+    test_device_info(dev);
+    test_config(dev, devb);
+    test_bar(dev);
+    test_resets(dev, devb, g42, g43, c1);
+    test_feature(dev);
+    test_irqs(dev);
+    close(devb);
+    ioc(g43, VFIO_GROUP_UNSET_CONTAINER, NULL);
+    test_eeh(c1, dev);
+    test_cfg_modes(more);
+    set_container(g43, c1);
+    test_enodev(c1, g42, g43);
+    ioc(g43, VFIO_GROUP_UNSET_CONTAINER, NULL);
+    test_faults(c1, dev);
+    test_cli();
+    test_close(c1, g42, dev);
+
+    printf("1..%d\n", ntests);
+    return nfailed ? 1 : 0;
+}
+
+static void exe_dir(char *out, size_t len)
+{
+    ssize_t n = readlink("/proc/self/exe", out, len - 1);
+    char *slash;
+
+    if (n < 0) {
+        xsnprintf(out, len, ".");
+        return;
+    }
+    out[n] = '\0';
+    slash = strrchr(out, '/');
+    if (slash) {
+        *slash = '\0';
+    }
+}
+
+int main(int argc, char **argv)
+{
+    char here[PATH_MAX], lib[PATH_MAX], path[PATH_MAX];
+    const char *s;
+    FILE *f;
+
+    (void)argc;
+    exe_dir(here, sizeof(here));
+    s = getenv("VHM_CLI");
+    if (s) {
+        xsnprintf(cli_path, sizeof(cli_path), "%s", s);
+    } else {
+        xsnprintf(cli_path, sizeof(cli_path), "%s/vfio-host-ctl", here);
+    }
+    s = getenv("VHM_TEST_DIR");
+    if (s) {
+        xsnprintf(dir, sizeof(dir), "%s", s);
+    }
+
+    if (getenv("VHM_TEST_CHILD")) {
+        return child_main();
+    }
+
+    if (!dir[0]) {
+        xsnprintf(dir, sizeof(dir), "/tmp/vhm-test.XXXXXX");
+        if (!mkdtemp(dir)) {
+            perror("mkdtemp");
+            return 2;
+        }
+    }
+    s = getenv("VHM_LIB");
+    if (s) {
+        xsnprintf(lib, sizeof(lib), "%s", s);
+    } else {
+        xsnprintf(lib, sizeof(lib), "%s/libvfio-host-model.so", here);
+    }
+    xsnprintf(path, sizeof(path), "%s/vhm.conf", dir);
+    f = fopen(path, "w");
+    if (!f || fputs(config_text, f) < 0 || fclose(f)) {
+        perror("write config");
+        return 2;
+    }
+    setenv("VHM_CONFIG", path, 1);
+    unsetenv("VHM_DEVICES");
+    xsnprintf(path, sizeof(path), "%s/sys", dir);
+    setenv("VHM_SYSFS", path, 1);
+    xsnprintf(path, sizeof(path), "%s/ctrl.sock", dir);
+    setenv("VHM_CTRL", path, 1);
+    xsnprintf(path, sizeof(path), "%s/ops.log", dir);
+    setenv("VHM_LOG", path, 1);
+    setenv("VHM_TEST_DIR", dir, 1);
+    setenv("VHM_CLI", cli_path, 1);
+    setenv("VHM_TEST_CHILD", "1", 1);
+    setenv("LD_PRELOAD", lib, 1);
+    execv("/proc/self/exe", argv);
+    perror("exec");
+    return 2;
+}

@@ -91,6 +91,7 @@ struct VhmDev {
     bool viable;
     bool reset_state;
     int cfg_frozen;
+    int msi_vectors;
 
     /* config space: value, write mask, RW1C mask, vfio-virtualized */
     uint8_t cfg[VHM_CFG_SIZE];
@@ -306,6 +307,47 @@ void vhm_pe_thaw(VhmGroup *g);
 void vhm_pe_owner_change(VhmGroup *g);
 
 /* little helpers */
+
+/*
+ * Parse an unsigned number that uses the whole string: with base 0,
+ * decimal or hex with a 0x prefix; with base 16, hex (0x optional).
+ */
+static inline int vhm_parse_u64(const char *s, int base, uint64_t *out)
+{
+    uint64_t v = 0;
+    int digits = 0;
+
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+        (base == 0 || base == 16)) {
+        base = 16;
+        s += 2;
+    } else if (base == 0) {
+        base = 10;
+    }
+    for (; *s; s++) {
+        int d;
+
+        if (*s >= '0' && *s <= '9') {
+            d = *s - '0';
+        } else if (base == 16 && *s >= 'a' && *s <= 'f') {
+            d = *s - 'a' + 10;
+        } else if (base == 16 && *s >= 'A' && *s <= 'F') {
+            d = *s - 'A' + 10;
+        } else {
+            return -1;
+        }
+        if (v > (UINT64_MAX - d) / base) {
+            return -1;
+        }
+        v = v * base + d;
+        digits++;
+    }
+    if (!digits) {
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
 static inline uint32_t vhm_ld(const uint8_t *p, int len)
 {
     uint32_t v = 0;
