@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "libqtest.h"
+#include "qobject/qdict.h"
 #include "libqos/malloc-spapr.h"
 #include "libqos/rtas.h"
 
@@ -406,31 +407,357 @@ static void test_recovery_fundamental(void)
     run_recovery(SLOT_RESET_FUNDAMENTAL, "RESET_FUNDAMENTAL");
 }
 
-/*
- * Limit of QEMU 10.0, pinned: ibm,slot-error-detail answers "no errors
- * found" even for a stopped PE, and asks nothing of the host.
- */
-static void test_slot_error_detail_today(void)
+/* ibm,slot-error-detail: the log the guest gets back */
+
+#define LOG_MAX                 2048
+#define LOG_MIN                 (8 + 16 + 48 + 24 + 80)
+#define UD_SUMMARY              1
+#define UD_HOST_DATA            2
+#define UD_DRIVER               3
+
+#define CLASS_UNKNOWN           0
+#define CLASS_MMIO              2
+#define SRC_AER_CONFIG          2
+
+typedef struct EehLog {
+    uint8_t buf[LOG_MAX + 64];
+    uint32_t len;               /* from the log's own header */
+    int nsec;
+    uint32_t off[16];           /* section offsets */
+} EehLog;
+
+static uint16_t be16(const uint8_t *p)
 {
+    return p[0] << 8 | p[1];
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)be16(p) << 16 | be16(p + 2);
+}
+
+/*
+ * Check the structure every consumer relies on (Linux log_error(),
+ * librtasevent's parse_rtas_event()): v6 header, "IBM", PH of 48 bytes
+ * with the right section count, UH of 24, then sections of at least 16
+ * bytes, 4-byte aligned, that add up to the log length.
+ */
+static void log_parse(EehLog *log, uint32_t ret_len)
+{
+    uint32_t off;
+
+    g_assert_cmpuint(log->buf[0], ==, 6);               /* version */
+    g_assert_cmpuint(log->buf[3], ==, 0xe0);            /* platform error */
+    log->len = 8 + be32(log->buf + 4);
+    g_assert_cmpuint(log->len, >=, LOG_MIN);
+    g_assert_cmpuint(log->len, <=, MIN(ret_len, LOG_MAX));
+    g_assert_cmpuint(log->len % 4, ==, 0);
+    g_assert_cmphex(be32(log->buf + 20), ==, 0x49424d00); /* "IBM" */
+
+    log->nsec = 0;
+    for (off = 24; off < log->len; off += be16(log->buf + off + 2)) {
+        g_assert_cmpint(log->nsec, <, ARRAY_SIZE(log->off));
+        g_assert_cmpuint(be16(log->buf + off + 2), >=, 16);
+        g_assert_cmpuint(be16(log->buf + off + 2) % 4, ==, 0);
+        log->off[log->nsec++] = off;
+    }
+    g_assert_cmpuint(off, ==, log->len);
+    g_assert_cmpint(log->nsec, >=, 3);
+    g_assert_cmphex(be16(log->buf + 24), ==, 0x5048);   /* PH */
+    g_assert_cmpuint(be16(log->buf + 26), ==, 48);
+    g_assert_cmpuint(log->buf[24 + 27], ==, log->nsec); /* section count */
+    g_assert_cmphex(be16(log->buf + 72), ==, 0x5548);   /* UH */
+    g_assert_cmpuint(be16(log->buf + 74), ==, 24);
+    g_assert_cmphex(be16(log->buf + 96), ==, 0x5053);   /* PS */
+}
+
+/* The UD section of @subtype, or NULL */
+static const uint8_t *log_ud(EehLog *log, uint8_t subtype)
+{
+    int i;
+
+    for (i = 0; i < log->nsec; i++) {
+        const uint8_t *sec = log->buf + log->off[i];
+
+        if (be16(sec) == 0x5544 && sec[5] == subtype) {
+            return sec;
+        }
+    }
+    return NULL;
+}
+
+static const char *log_src(EehLog *log)
+{
+    static char src[9];
+
+    memcpy(src, log->buf + 96 + 48, 8);       /* PS reference code */
+    return src;
+}
+
+/* Keep the bytes for the decoder cross-check, when the runner asks */
+static void log_save(EehLog *log, const char *name)
+{
+    const char *dir = g_getenv("SPAPR_EEH_TEST_LOGDIR");
+    g_autofree char *path = NULL;
+
+    if (dir) {
+        path = g_strdup_printf("%s/%s.bin", dir, name);
+        g_assert_true(g_file_set_contents(path, (char *)log->buf, log->len,
+                                          NULL));
+    }
+}
+
+static int32_t slot_error_detail(EehTest *t, const char *drv, uint32_t fn,
+                                 EehLog *log)
+{
+    uint64_t dbuf = 0, rbuf = guest_alloc(&t->alloc, LOG_MAX);
+    uint32_t dlen = drv ? strlen(drv) : 0;
+    int32_t st;
+
+    if (dlen) {
+        dbuf = guest_alloc(&t->alloc, dlen);
+        qtest_memwrite(t->qts, dbuf, drv, dlen);
+    }
+    qtest_memset(t->qts, rbuf, 0, LOG_MAX);
+    st = qrtas_ibm_slot_error_detail(t->qts, &t->alloc, PHB0_BUID, PE_ADDR,
+                                     dbuf, dlen, rbuf, LOG_MAX, fn);
+    memset(log, 0, sizeof(*log));
+    qtest_memread(t->qts, rbuf, log->buf, LOG_MAX);
+    if (st == RTAS_SUCCESS) {
+        log_parse(log, LOG_MAX);
+    }
+    return st;
+}
+
+/*
+ * Today's kernels: no host log, so the record comes from the AER
+ * registers, read once the guest released MMIO (state 4) as Linux does
+ * before it asks for the log.
+ */
+static void test_log_aer_only(void)
+{
+    static const char drv[] = "0001:00:01.0\ndev/vend:00051b36\n";
     EehTest t = { 0 };
-    uint64_t drv, buf;
+    EehLog log;
+    const uint8_t *sum, *ud;
 
     eeh_start_enabled(&t, one_dev, NULL);
-    drv = guest_alloc(&t.alloc, 64);
-    buf = guest_alloc(&t.alloc, 2048);
+    /* Nothing to report on a healthy PE */
+    g_assert_cmpint(slot_error_detail(&t, drv, SLOT_ERR_TEMP, &log), ==,
+                    RTAS_NO_ERRORS_FOUND);
+
+    vhm_ok(&t, "freeze all aer=UE:0x100000 hdr=0x40000001,0x0100000f,"
+           "0x80000000,0x0");
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_STOPPED_IO_DMA);
+    g_assert_cmpint(qrtas_ibm_set_eeh_option(t.qts, &t.alloc, PHB0_BUID,
+                                             PE_ADDR, EEH_OPT_THAW_IO),
+                    ==, RTAS_SUCCESS);
+    g_assert_cmpint(slot_error_detail(&t, drv, SLOT_ERR_TEMP, &log), ==,
+                    RTAS_SUCCESS);
+    log_save(&log, "aer-only");
+    g_assert_cmpstr(log_src(&log), ==, "BA188001");
+
+    sum = log_ud(&log, UD_SUMMARY);
+    g_assert_nonnull(sum);
+    g_assert_cmphex(be32(sum + 8), ==, 0x51454548);     /* "QEEH" */
+    g_assert_cmpuint(be16(sum + 8 + 4), ==, 1);
+    /* Unsupported Request: the device rejected a load or store */
+    g_assert_cmpuint(sum[8 + 8], ==, CLASS_MMIO);
+    g_assert_cmpuint(sum[8 + 10], ==, SLOT_ERR_TEMP);
+    g_assert_cmpuint(sum[8 + 16], ==, SRC_AER_CONFIG);  /* class source */
+    g_assert_cmpuint(sum[8 + 19], ==, SRC_AER_CONFIG);  /* AER source */
+    g_assert_cmpuint(be32(sum + 8 + 36), ==, 1);        /* freeze count */
+    g_assert_cmpuint(be32(sum + 8 + 40), ==, 0);        /* dropped */
+    g_assert_cmphex(be32(sum + 8 + 44), ==, 0x100000);  /* UE status */
+    g_assert_cmphex(be32(sum + 8 + 56), ==, 0x40000001);
+    g_assert_cmphex(be32(sum + 8 + 60), ==, 0x0100000f);
+    g_assert_cmphex(be32(sum + 8 + 64), ==, 0x80000000);
+    g_assert_cmpuint(sum[8 + 80], ==, 0);               /* no host data */
+    g_assert_cmpuint(be32(sum + 8 + 88), ==, strlen(drv));
+    g_assert_null(log_ud(&log, UD_HOST_DATA));
+
+    /* The driver buffer comes last, whole */
+    ud = log_ud(&log, UD_DRIVER);
+    g_assert_nonnull(ud);
+    g_assert_true(ud == log.buf + log.off[log.nsec - 1]);
+    g_assert_cmpuint(be16(ud + 8 + 2), ==, strlen(drv));
+    g_assert_cmpmem(ud + 16, strlen(drv), drv, strlen(drv));
+
+    /* The guest recovers: the PE is available again, no more log */
+    g_assert_cmpint(qrtas_ibm_set_slot_reset(t.qts, &t.alloc, PHB0_BUID,
+                                             PE_ADDR, SLOT_RESET_HOT),
+                    ==, RTAS_SUCCESS);
+    g_assert_cmpint(qrtas_ibm_set_slot_reset(t.qts, &t.alloc, PHB0_BUID,
+                                             PE_ADDR, SLOT_RESET_DEACTIVATE),
+                    ==, RTAS_SUCCESS);
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_NORMAL);
+    g_assert_cmpint(slot_error_detail(&t, drv, SLOT_ERR_TEMP, &log), ==,
+                    RTAS_NO_ERRORS_FOUND);
+    eeh_stop(&t);
+}
+
+/* Function 2: the PE becomes permanently unavailable, until reset */
+static void test_log_permanent(void)
+{
+    EehTest t = { 0 };
+    uint32_t state = 0, info = 0xdead;
+    EehLog log;
+    const uint8_t *sum;
+    QDict *rsp;
+
+    eeh_start_enabled(&t, one_dev, NULL);
+    vhm_ok(&t, "freeze all aer=UE:0x20");
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_STOPPED_IO_DMA);
+    g_assert_cmpint(slot_error_detail(&t, NULL, SLOT_ERR_PERM, &log), ==,
+                    RTAS_SUCCESS);
+    log_save(&log, "permanent");
+    g_assert_cmpstr(log_src(&log), ==, "BA188002");
+    sum = log_ud(&log, UD_SUMMARY);
+    g_assert_nonnull(sum);
+    g_assert_cmpuint(sum[8 + 10], ==, SLOT_ERR_PERM);
+    /* AER was not readable while stopped, and nothing thawed it */
+    g_assert_cmpuint(sum[8 + 8], ==, CLASS_UNKNOWN);
+    g_assert_null(log_ud(&log, UD_DRIVER));
+    g_free(vhm_eeh_ops(&t));
+
+    /* State 5 with unavailable-info 0, without asking the host */
+    g_assert_cmpint(qrtas_ibm_read_slot_reset_state2(t.qts, &t.alloc,
+                                                     PHB0_BUID, PE_ADDR,
+                                                     &state, &info), ==, 0);
+    g_assert_cmpuint(state, ==, PE_STATE_UNAVAIL);
+    g_assert_cmpuint(info, ==, 0);
+    /* Recovery attempts fail and do not reach the host */
+    g_assert_cmpint(qrtas_ibm_set_slot_reset(t.qts, &t.alloc, PHB0_BUID,
+                                             PE_ADDR, SLOT_RESET_HOT),
+                    ==, RTAS_HW_ERROR);
+    g_assert_cmpint(qrtas_ibm_set_eeh_option(t.qts, &t.alloc, PHB0_BUID,
+                                             PE_ADDR, EEH_OPT_THAW_IO),
+                    ==, RTAS_HW_ERROR);
+    g_assert_cmpint(qrtas_ibm_configure_pe(t.qts, &t.alloc, PHB0_BUID,
+                                           PE_ADDR), ==, RTAS_HW_ERROR);
+    assert_eeh_ops(&t, "");
+    /* The log can still be fetched */
+    g_assert_cmpint(slot_error_detail(&t, NULL, SLOT_ERR_TEMP, &log), ==,
+                    RTAS_SUCCESS);
+
+    /* A machine reset gives the PE back */
+    rsp = qtest_qmp(t.qts, "{'execute': 'system_reset'}");
+    g_assert_false(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    qtest_qmp_eventwait(t.qts, "RESET");
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_NORMAL);
+    eeh_stop(&t);
+}
+
+/* Two freezes before the guest asks: the log says one was dropped */
+static void test_log_second_freeze(void)
+{
+    EehTest t = { 0 };
+    EehLog log;
+    const uint8_t *sum;
+
+    eeh_start_enabled(&t, one_dev, NULL);
     vhm_ok(&t, "freeze all aer=UE:0x4000");
     g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_STOPPED_IO_DMA);
-    g_assert_cmpint(qrtas_ibm_slot_error_detail(t.qts, &t.alloc, PHB0_BUID,
-                                                PE_ADDR, drv, 64, buf, 2048,
-                                                SLOT_ERR_TEMP),
-                    ==, RTAS_NO_ERRORS_FOUND);
-    g_assert_cmpint(qrtas_ibm_slot_error_detail(t.qts, &t.alloc, PHB0_BUID,
-                                                PE_ADDR, drv, 64, buf, 2048,
-                                                SLOT_ERR_PERM),
-                    ==, RTAS_NO_ERRORS_FOUND);
-    /* Function 2 does not make the PE unavailable today */
+    /* Asking again during the same stop captures nothing new */
     g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_STOPPED_IO_DMA);
-    assert_eeh_ops(&t, "GET_STATE@42 GET_STATE@42");
+    vhm_ok(&t, "thaw");
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_NORMAL);
+    vhm_ok(&t, "freeze all aer=UE:0x1000");
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_STOPPED_IO_DMA);
+    g_assert_cmpint(qrtas_ibm_set_eeh_option(t.qts, &t.alloc, PHB0_BUID,
+                                             PE_ADDR, EEH_OPT_THAW_IO),
+                    ==, RTAS_SUCCESS);
+    g_assert_cmpint(slot_error_detail(&t, "x", SLOT_ERR_TEMP, &log), ==,
+                    RTAS_SUCCESS);
+    sum = log_ud(&log, UD_SUMMARY);
+    g_assert_nonnull(sum);
+    g_assert_cmpuint(be32(sum + 8 + 36), ==, 2);        /* freeze count */
+    g_assert_cmpuint(be32(sum + 8 + 40), ==, 1);        /* dropped */
+    /* The newest error: AER status keeps both errors' bits */
+    g_assert_cmphex(be32(sum + 8 + 44), ==, 0x5000);
+    eeh_stop(&t);
+}
+
+/* Guest buffers that are not usable, and bytes never written past */
+static void test_log_bad_buffers(void)
+{
+    EehTest t = { 0 };
+    uint64_t rbuf, dbuf;
+    uint8_t canary[64], after[64];
+    EehLog log;
+    const uint8_t *ud;
+    uint32_t ret_len;
+
+    eeh_start_enabled(&t, one_dev, NULL);
+    vhm_ok(&t, "freeze all aer=UE:0x4000");
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_STOPPED_IO_DMA);
+    rbuf = guest_alloc(&t.alloc, LOG_MAX + sizeof(canary));
+    dbuf = guest_alloc(&t.alloc, 4096);
+    qtest_memset(t.qts, dbuf, 'D', 4096);
+
+    /* Zero, too small, unmapped, wrapping past 4 GiB */
+    g_assert_cmpint(qrtas_ibm_slot_error_detail(t.qts, &t.alloc, PHB0_BUID,
+                                                PE_ADDR, 0, 0, rbuf, 0,
+                                                SLOT_ERR_TEMP),
+                    ==, RTAS_PARAM_ERROR);
+    g_assert_cmpint(qrtas_ibm_slot_error_detail(t.qts, &t.alloc, PHB0_BUID,
+                                                PE_ADDR, 0, 0, rbuf,
+                                                LOG_MIN - 4, SLOT_ERR_TEMP),
+                    ==, RTAS_PARAM_ERROR);
+    g_assert_cmpint(qrtas_ibm_slot_error_detail(t.qts, &t.alloc, PHB0_BUID,
+                                                PE_ADDR, 0, 0, 0xf0000000,
+                                                LOG_MAX, SLOT_ERR_TEMP),
+                    ==, RTAS_PARAM_ERROR);
+    g_assert_cmpint(qrtas_ibm_slot_error_detail(t.qts, &t.alloc, PHB0_BUID,
+                                                PE_ADDR, 0, 0, 0xfffffc00,
+                                                LOG_MAX, SLOT_ERR_TEMP),
+                    ==, RTAS_PARAM_ERROR);
+    g_assert_cmpint(qrtas_ibm_slot_error_detail(t.qts, &t.alloc, PHB0_BUID,
+                                                PE_ADDR, 0xf0000000, 64,
+                                                rbuf, LOG_MAX, SLOT_ERR_TEMP),
+                    ==, RTAS_PARAM_ERROR);
+    g_assert_cmpint(qrtas_ibm_slot_error_detail(t.qts, &t.alloc, PHB0_BUID,
+                                                PE_ADDR, 0xfffffff0, 0x100,
+                                                rbuf, LOG_MAX, SLOT_ERR_TEMP),
+                    ==, RTAS_PARAM_ERROR);
+    /* Still stopped, still answering */
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_STOPPED_IO_DMA);
+
+    /* Short return buffers: the log fits, the canary after it survives */
+    memset(canary, 0x5a, sizeof(canary));
+    for (ret_len = LOG_MIN; ret_len <= LOG_MAX; ret_len += 124) {
+        qtest_memset(t.qts, rbuf, 0, LOG_MAX + sizeof(canary));
+        qtest_memwrite(t.qts, rbuf + ret_len, canary, sizeof(canary));
+        g_assert_cmpint(qrtas_ibm_slot_error_detail(t.qts, &t.alloc,
+                                                    PHB0_BUID, PE_ADDR,
+                                                    dbuf, 4096, rbuf, ret_len,
+                                                    SLOT_ERR_TEMP),
+                        ==, RTAS_SUCCESS);
+        qtest_memread(t.qts, rbuf + ret_len, after, sizeof(after));
+        g_assert_cmpmem(after, sizeof(after), canary, sizeof(canary));
+        memset(&log, 0, sizeof(log));
+        qtest_memread(t.qts, rbuf, log.buf, ret_len);
+        log_parse(&log, ret_len);
+    }
+
+    /* A huge driver length is read no further than the log can hold */
+    qtest_memset(t.qts, rbuf + LOG_MAX, 0x5a, sizeof(canary));
+    g_assert_cmpint(qrtas_ibm_slot_error_detail(t.qts, &t.alloc, PHB0_BUID,
+                                                PE_ADDR, dbuf, 0xffffffff,
+                                                rbuf, 0xffffffff,
+                                                SLOT_ERR_TEMP),
+                    ==, RTAS_SUCCESS);
+    memset(&log, 0, sizeof(log));
+    qtest_memread(t.qts, rbuf, log.buf, LOG_MAX);
+    log_parse(&log, LOG_MAX);
+    log_save(&log, "huge-driver-buffer");
+    qtest_memread(t.qts, rbuf + LOG_MAX, after, sizeof(after));
+    g_assert_cmpmem(after, sizeof(after), canary, sizeof(canary));
+    ud = log_ud(&log, UD_DRIVER);
+    g_assert_nonnull(ud);
+    g_assert_cmpuint(ud[8 + 1] & 1, ==, 1);             /* truncated */
+    g_assert_cmpuint(ud[16], ==, 'D');
     eeh_stop(&t);
 }
 
@@ -702,8 +1029,10 @@ int main(int argc, char *argv[])
     qtest_add_func("spapr-eeh/recovery/hot", test_recovery_hot);
     qtest_add_func("spapr-eeh/recovery/fundamental",
                    test_recovery_fundamental);
-    qtest_add_func("spapr-eeh/slot-error-detail/today",
-                   test_slot_error_detail_today);
+    qtest_add_func("spapr-eeh/log/aer-only", test_log_aer_only);
+    qtest_add_func("spapr-eeh/log/permanent", test_log_permanent);
+    qtest_add_func("spapr-eeh/log/second-freeze", test_log_second_freeze);
+    qtest_add_func("spapr-eeh/log/bad-buffers", test_log_bad_buffers);
     qtest_add_func("spapr-eeh/limits/two-groups",
                    test_two_groups_unavailable);
     qtest_add_func("spapr-eeh/two-phbs", test_two_phbs);
