@@ -160,6 +160,7 @@ static VhmDev *add_device(const char *bdf, int group, char *err,
     d->viable = true;
     d->cfg_frozen = VHM_CFG_ONES;
     d->msi_vectors = 1;
+    d->pe = -1;
     return d;
 }
 
@@ -232,6 +233,8 @@ static int parse_option(const char *key, const char *val, char *err,
         vhm.opt.eeh = b;
     } else if (!strcmp(key, "spapr_v2")) {
         vhm.opt.spapr_v2 = b;
+    } else if (!strcmp(key, "eeh_error_feature")) {
+        vhm.opt.eeh_error_feature = b;
     } else {
         snprintf(err, errlen, "unknown option '%s'", key);
         return -1;
@@ -264,6 +267,15 @@ static int parse_device_kv(VhmDev *d, const char *key, const char *val,
             return -1;
         }
         d->msi_vectors = (int)v;
+        return 0;
+    }
+    if (!strcmp(key, "pe")) {
+        /* host PE number; PHB4 has 512 PEs */
+        if (vhm_parse_u64(val, 0, &v) < 0 || v > 511) {
+            snprintf(err, errlen, "pe=0..511");
+            return -1;
+        }
+        d->pe = (int)v;
         return 0;
     }
     if (!strcmp(key, "cfg_frozen")) {
@@ -440,6 +452,7 @@ static void build_groups(void)
             memset(g, 0, sizeof(*g));
             g->id = d->group_id;
             g->fd = -1;
+            g->host_pe = (uint32_t)g->id % 256;
         }
         if (g->ndevs >= VHM_MAX_GROUP_DEVS) {
             fprintf(stderr, "vfio-host-model: group %d is full\n", g->id);
@@ -448,6 +461,11 @@ static void build_groups(void)
         }
         g->devs[g->ndevs++] = d;
         g->reset_state |= d->reset_state;
+        if (d->pe >= 0 && !g->host_pe_set) {
+            /* the first device that names the PE wins */
+            g->host_pe = d->pe;
+            g->host_pe_set = true;
+        }
         d->group = g;
         vhm_dev_init(d);
     }
@@ -464,6 +482,7 @@ void vhm_config_load(void)
     vhm.opt.eeh = true;
     vhm.opt.eeh_first_group = false;
     vhm.opt.spapr_v2 = true;
+    vhm.opt.eeh_error_feature = false;
     vhm.opt.log_max = 65536;
 
     s = getenv("VHM_CTRL");

@@ -165,11 +165,143 @@ static int parse_hex32(const char *s, uint32_t *out)
 
 static void state_line(Cmd *c, VhmGroup *g)
 {
+    int diag = g->snap.data ? g->snap.spec.format :
+               g->diag_pending ? g->pending.format : VHM_DIAG_NONE;
+
     say(c, "group=%d mmio_frozen=%d dma_frozen=%d cfg_blocked=%d "
-        "eeh_enabled=%d unavailable=%d windows=%zu maps=%zu", g->id,
+        "eeh_enabled=%d unavailable=%d windows=%zu maps=%zu diag=%s "
+        "captured=%d pe=%u", g->id,
         g->mmio_frozen, g->dma_frozen, g->cfg_blocked, g->eeh_enabled,
         g->unavailable, vhm_container_nwindows(g->cont),
-        g->cont ? g->cont->map.count : (size_t)0);
+        g->cont ? g->cont->map.count : (size_t)0,
+        vhm_diag_format_name(diag), g->snap.data != NULL, g->host_pe);
+}
+
+/* The diag-related arguments of freeze, before defaults are applied */
+typedef struct DiagArgs {
+    int format;         /* -1: no diag= */
+    int cls;            /* -1: from the freeze type */
+    bool have_pe, have_rid, have_iova, have_bar, have_off, have_rootue;
+    uint32_t pe;
+    uint16_t rid;
+    uint64_t iova;
+    int bar;
+    uint64_t off;
+    uint32_t rootue;
+} DiagArgs;
+
+/* 1 if a is a diag argument (parsed into da), 0 if not, -1 on error */
+static int freeze_diag_arg(Cmd *c, const char *a, DiagArgs *da)
+{
+    uint64_t v;
+
+    if (!strncmp(a, "diag=", 5)) {
+        da->format = vhm_diag_format_parse(a + 5);
+        if (da->format < 0) {
+            say(c, "ERR diag=phb4|phb3|rtas|none");
+            return -1;
+        }
+    } else if (!strncmp(a, "class=", 6)) {
+        da->cls = vhm_diag_class_parse(a + 6);
+        if (da->cls < 0) {
+            say(c, "ERR class=dma-iommu|dma-access|mmio-load|mmio-store|"
+                "cfg-read|link-down|pcie-ue|none");
+            return -1;
+        }
+    } else if (!strncmp(a, "pe=", 3)) {
+        if (vhm_parse_u64(a + 3, 0, &v) < 0 || v > 0xffffffffULL) {
+            say(c, "ERR bad pe");
+            return -1;
+        }
+        da->pe = (uint32_t)v;
+        da->have_pe = true;
+    } else if (!strncmp(a, "rid=", 4)) {
+        if (vhm_parse_u64(a + 4, 16, &v) < 0 || v > 0xffff) {
+            say(c, "ERR bad rid");
+            return -1;
+        }
+        da->rid = (uint16_t)v;
+        da->have_rid = true;
+    } else if (!strncmp(a, "iova=", 5)) {
+        if (vhm_parse_u64(a + 5, 16, &da->iova) < 0) {
+            say(c, "ERR bad iova");
+            return -1;
+        }
+        da->have_iova = true;
+    } else if (!strncmp(a, "bar=", 4)) {
+        if (!strcmp(a + 4, "none")) {
+            da->bar = -1;
+        } else if (vhm_parse_u64(a + 4, 10, &v) < 0 || v > 5) {
+            say(c, "ERR bar=0..5|none");
+            return -1;
+        } else {
+            da->bar = (int)v;
+        }
+        da->have_bar = true;
+    } else if (!strncmp(a, "off=", 4)) {
+        if (vhm_parse_u64(a + 4, 16, &da->off) < 0) {
+            say(c, "ERR bad off");
+            return -1;
+        }
+        da->have_off = true;
+    } else if (!strncmp(a, "rootue=", 7)) {
+        if (parse_hex32(a + 7, &da->rootue) < 0) {
+            say(c, "ERR bad rootue");
+            return -1;
+        }
+        da->have_rootue = true;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* Build the diag spec of a freeze; NULL or an error message */
+static const char *freeze_diag_spec(VhmGroup *g, const DiagArgs *da,
+                                    bool mmio, bool dma,
+                                    const uint32_t *hdr, VhmDiagSpec *s)
+{
+    int cls = da->cls;
+
+    if (da->format <= VHM_DIAG_NONE) {
+        if (cls >= 0 || da->have_pe || da->have_rid || da->have_iova ||
+            da->have_bar || da->have_off || da->have_rootue) {
+            return "class=/pe=/rid=/iova=/bar=/off=/rootue= need diag=";
+        }
+        s->format = VHM_DIAG_NONE;
+        return NULL;
+    }
+    if (cls < 0) {
+        cls = mmio && !dma ? VHM_ERR_MMIO_LOAD : VHM_ERR_DMA_IOMMU;
+    }
+    vhm_diag_spec_init(s, g, da->format, cls);
+    s->mmio = mmio;
+    s->dma = dma;
+    if (da->have_pe) {
+        s->pe = da->pe;
+    }
+    if (da->have_rid) {
+        s->rid = da->rid;
+    }
+    if (da->have_iova) {
+        s->iova = da->iova;
+    }
+    if (da->have_bar) {
+        s->bar = da->bar;
+    }
+    if (da->have_off) {
+        s->off = da->off;
+    }
+    if (da->have_off && s->bar < 0 && !da->have_bar) {
+        return "off= needs an MMIO class or bar=";
+    }
+    s->have_rootue = da->have_rootue;
+    s->rootue = da->rootue;
+    if (hdr) {
+        s->have_hdr = true;
+        memcpy(s->hdr, hdr, sizeof(s->hdr));
+    }
+    return vhm_diag_spec_check(s, g);
 }
 
 static int cmd_freeze(Cmd *c)
@@ -179,7 +311,9 @@ static int cmd_freeze(Cmd *c)
     bool mmio = true, dma = true;
     uint32_t ue = 0, ce = 0, hdr[4];
     bool have_hdr = false;
-    int i;
+    DiagArgs da = { .format = -1, .cls = -1 };
+    VhmDiagSpec spec;
+    int i, r;
 
     if (!g) {
         say(c, "ERR %s", err);
@@ -188,6 +322,13 @@ static int cmd_freeze(Cmd *c)
     for (i = 1; i < c->argc; i++) {
         const char *a = c->argv[i];
 
+        r = freeze_diag_arg(c, a, &da);
+        if (r < 0) {
+            return -1;
+        }
+        if (r > 0) {
+            continue;
+        }
         if (!strcmp(a, "mmio")) {
             mmio = true;
             dma = false;
@@ -236,11 +377,66 @@ static int cmd_freeze(Cmd *c)
             return -1;
         }
     }
+    err = freeze_diag_spec(g, &da, mmio, dma, have_hdr ? hdr : NULL, &spec);
+    if (err) {
+        say(c, "ERR %s", err);
+        return -1;
+    }
     vhm_pe_freeze(g, mmio, dma);
     if (ue || ce || have_hdr) {
         for (i = 0; i < g->ndevs; i++) {
             vhm_dev_aer_inject(g->devs[i], ue, ce, have_hdr ? hdr : NULL);
         }
+    }
+    if (spec.format != VHM_DIAG_NONE) {
+        vhm_diag_set_pending(g, &spec);
+    }
+    say(c, "OK");
+    return 0;
+}
+
+/* diag-dump: the PE's snapshot, 16 bytes a line, all-zero lines left out */
+static int cmd_diag_dump(Cmd *c)
+{
+    const char *err = NULL;
+    VhmGroup *g = pick_group(c, &err);
+    const VhmDiagSnap *sn;
+    uint32_t off;
+
+    if (!g) {
+        say(c, "ERR %s", err);
+        return -1;
+    }
+    sn = &g->snap;
+    if (!sn->data) {
+        say(c, "group=%d diag=none pending=%s", g->id,
+            vhm_diag_format_name(g->diag_pending ? g->pending.format
+                                                 : VHM_DIAG_NONE));
+        say(c, "OK");
+        return 0;
+    }
+    say(c, "group=%d diag=%s class=%s pe=%u rid=0x%04x freeze_count=%u "
+        "len=%u", g->id, vhm_diag_format_name(sn->spec.format),
+        vhm_diag_class_name(sn->spec.cls), sn->spec.pe, sn->spec.rid,
+        sn->freeze_count, sn->len);
+    for (off = 0; off < sn->len; off += 16) {
+        char line[128];
+        size_t n = 0;
+        uint32_t i, end = off + 16 < sn->len ? off + 16 : sn->len;
+        bool nz = false;
+
+        for (i = off; i < end; i++) {
+            nz |= sn->data[i] != 0;
+        }
+        if (!nz) {
+            continue;
+        }
+        n += snprintf(line + n, sizeof(line) - n, "%04x:", off);
+        for (i = off; i < end; i++) {
+            n += snprintf(line + n, sizeof(line) - n, "%s%02x",
+                          (i - off) % 4 ? "" : " ", sn->data[i]);
+        }
+        say(c, "%s", line);
     }
     say(c, "OK");
     return 0;
@@ -256,7 +452,9 @@ static int cmd_group_simple(Cmd *c)
         return -1;
     }
     if (!strcmp(c->argv[0], "thaw")) {
+        /* host recovery: the PE is reset and thawed, its data is gone */
         vhm_pe_thaw(g);
+        vhm_diag_clear(g);
     } else if (!strcmp(c->argv[0], "unavailable")) {
         g->unavailable = true;
         vhm_pe_freeze(g, true, true);
@@ -383,10 +581,15 @@ static void cmd_help(Cmd *c)
 {
     static const char *const lines[] = {
         ("freeze [mmio|dma|all] [group=N] [aer=UE:<hex>] [aer=CE:<hex>] "
-         "[hdr=<w0>,<w1>,<w2>,<w3>]"),
+         "[hdr=<w0>,<w1>,<w2>,<w3>] [diag=phb4|phb3|rtas] [class=<c>] "
+         "[pe=N] [rid=0x<bdf>] [iova=0x<a>] [bar=<n>|none off=0x<o>] "
+         "[rootue=0x<ue>]"),
+        ("  class: dma-iommu dma-access mmio-load mmio-store cfg-read "
+         "link-down pcie-ue none"),
         "thaw [group=N]",
         "unavailable [group=N]",
         "state [group=N]",
+        "diag-dump [group=N]",
         "log [from]",
         "signal intx|msi <n>|err|req [dev=BDF]",
         "fail <name> <errno> [count]",
@@ -425,7 +628,8 @@ int vhm_ctrl_exec(const char *line, void (*out)(void *, const char *),
 
     vhm_lock();
     if (strcmp(c.argv[0], "log") && strcmp(c.argv[0], "state") &&
-        strcmp(c.argv[0], "help") && strcmp(c.argv[0], "mark")) {
+        strcmp(c.argv[0], "help") && strcmp(c.argv[0], "mark") &&
+        strcmp(c.argv[0], "diag-dump")) {
         char clean[1024];
 
         snprintf(clean, sizeof(clean), "%s", line);
@@ -438,6 +642,8 @@ int vhm_ctrl_exec(const char *line, void (*out)(void *, const char *),
                !strcmp(c.argv[0], "unavailable") ||
                !strcmp(c.argv[0], "state")) {
         ret = cmd_group_simple(&c);
+    } else if (!strcmp(c.argv[0], "diag-dump")) {
+        ret = cmd_diag_dump(&c);
     } else if (!strcmp(c.argv[0], "log")) {
         ret = cmd_log(&c);
     } else if (!strcmp(c.argv[0], "signal")) {

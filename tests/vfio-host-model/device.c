@@ -20,6 +20,7 @@
 #include <linux/vfio.h>
 
 #include "vhm.h"
+#include "vfio-eeh-uapi.h"
 
 #define REGION_MASK     ((1ULL << VHM_REGION_SHIFT) - 1)
 
@@ -582,7 +583,7 @@ static long do_hot_reset(VhmDev *d, void *arg, VhmBuf *lb)
     return 0;
 }
 
-static long do_feature(void *arg, VhmBuf *lb)
+static long do_feature(VhmDev *d, void *arg, VhmBuf *lb)
 {
     struct vfio_device_feature f;
     const uint32_t known = VFIO_DEVICE_FEATURE_MASK |
@@ -598,6 +599,11 @@ static long do_feature(void *arg, VhmBuf *lb)
         (f.flags & VFIO_DEVICE_FEATURE_SET) &&
         (f.flags & VFIO_DEVICE_FEATURE_GET)) {
         return -EINVAL;
+    }
+    if ((f.flags & VFIO_DEVICE_FEATURE_MASK) ==
+        VFIO_DEVICE_FEATURE_EEH_ERROR) {
+        /* proposed, off unless option eeh_error_feature=1 */
+        return vhm_diag_feature(d, arg, f.argsz, f.flags, lb);
     }
     /* no migration driver, no low power, not an SR-IOV PF */
     return -ENOTTY;
@@ -668,7 +674,7 @@ long vhm_dev_ioctl(int fd, VhmDev *d, unsigned long req, void *arg)
         ret = do_hot_reset(d, arg, &lb);
         break;
     case VFIO_DEVICE_FEATURE:
-        ret = do_feature(arg, &lb);
+        ret = do_feature(d, arg, &lb);
         break;
     default:
         vhm_buf_printf(&lb, "cmd=0x%lx", req);

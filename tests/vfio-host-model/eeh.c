@@ -48,13 +48,19 @@ void vhm_pe_thaw(VhmGroup *g)
 {
     g->mmio_frozen = false;
     g->dma_frozen = false;
+    vhm_diag_drop_pending(g);
 }
 
-/* eeh_pe_change_owner(): a frozen PE is thawed when ownership moves */
+/*
+ * eeh_pe_change_owner(): a frozen PE is thawed when ownership moves
+ * (ENABLE, first open and last close of a device); the error data of
+ * the previous owner goes too.
+ */
 void vhm_pe_owner_change(VhmGroup *g)
 {
     if (!g->unavailable) {
         vhm_pe_thaw(g);
+        vhm_diag_clear(g);
     }
 }
 
@@ -103,6 +109,7 @@ static long pe_reset(VhmGroup *g, uint32_t op)
         return 0;
     }
     /* proactive freeze, block config, then reset every device */
+    vhm_diag_clear(g);
     vhm_pe_freeze(g, true, true);
     g->cfg_blocked = true;
     for (i = 0; i < g->ndevs; i++) {
@@ -132,14 +139,17 @@ static long pe_op(VhmGroup *g, const struct vfio_eeh_pe_op *op,
             return -EIO;
         }
         g->mmio_frozen = false;
+        vhm_diag_drop_pending(g);
         return 0;
     case VFIO_EEH_PE_UNFREEZE_DMA:
         if (g->unavailable) {
             return -EIO;
         }
         g->dma_frozen = false;
+        vhm_diag_drop_pending(g);
         return 0;
     case VFIO_EEH_PE_GET_STATE:
+        vhm_diag_capture(g);
         return vhm_eeh_get_state(g);
     case VFIO_EEH_PE_RESET_DEACTIVATE:
     case VFIO_EEH_PE_RESET_HOT:
@@ -163,6 +173,9 @@ static long pe_op(VhmGroup *g, const struct vfio_eeh_pe_op *op,
             return -EIO;
         }
         vhm_pe_freeze(g, true, true);
+        if (vhm.opt.eeh_error_feature) {
+            vhm_diag_inject(g, full.err.type, full.err.func, full.err.addr);
+        }
         return 0;
     default:
         return -EINVAL;

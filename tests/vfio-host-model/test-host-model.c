@@ -33,6 +33,8 @@
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
+#include "vfio-eeh-uapi.h"
+
 #define CFG_OFF     (7ULL << 40)
 #define BAR0_OFF    (0ULL << 40)
 #define BAR2_OFF    (2ULL << 40)
@@ -44,6 +46,8 @@
 #define DEV_D   "0002:00:02.0"      /* group 45: vconfig, reset_state */
 #define DEV_E   "0003:00:01.0"      /* group 46: not viable */
 #define DEV_F   "0004:00:01.0"      /* group 47: eio, other IDs */
+#define DEV_G   "0005:00:01.0"      /* group 48, host PE 7 ... */
+#define DEV_H   "0005:00:01.1"      /* ... shared with G */
 
 static const char config_text[] =
     "# written by test-host-model\n"
@@ -53,7 +57,9 @@ static const char config_text[] =
     "device " DEV_C " group=44 cfg_frozen=pass\n"
     "device " DEV_D " group=45 cfg_frozen=vconfig reset_state=1\n"
     "device " DEV_E " group=46 viable=0\n"
-    "device " DEV_F " group=47 cfg_frozen=eio vendor=0x1234 devid=0x5678\n";
+    "device " DEV_F " group=47 cfg_frozen=eio vendor=0x1234 devid=0x5678\n"
+    "device " DEV_G " group=48 pe=7\n"
+    "device " DEV_H " group=48\n";
 
 /* snprintf without the compiler's truncation warnings */
 static int xsnprintf(char *buf, size_t len, const char *fmt, ...)
@@ -1433,6 +1439,481 @@ static void test_cli(void)
        "CLI: socket from $VHM_CTRL");
 }
 
+/* host EEH error data: VFIO_DEVICE_FEATURE_EEH_ERROR (proposed) */
+
+#define EEH_HDR     (sizeof(struct vfio_device_feature) + \
+                     sizeof(struct vfio_device_feature_eeh_error))
+#define FEAT_GET    (VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_EEH_ERROR)
+#define FEAT_PROBE  (VFIO_DEVICE_FEATURE_PROBE | FEAT_GET)
+#define RID_A       0x0008          /* 0001:00:01.0 */
+#define PE_A        42              /* group 42 % 256 */
+#define HOST_MMIO   0x0006000000000000ULL
+#define PHB4_LEN    8576
+#define PHB3_LEN    4392
+
+static uint8_t fbuf[EEH_HDR + 16384];
+
+static struct vfio_device_feature_eeh_error *einfo(void)
+{
+    return (struct vfio_device_feature_eeh_error *)
+        ((struct vfio_device_feature *)fbuf)->data;
+}
+
+static const uint8_t *edata(void)
+{
+    return fbuf + EEH_HDR;
+}
+
+/* the feature ioctl on a buffer pre-filled with 0xa5 */
+static long efeat(int dev, uint32_t argsz, uint32_t flags)
+{
+    struct vfio_device_feature *f = (struct vfio_device_feature *)fbuf;
+
+    memset(fbuf, 0xa5, sizeof(fbuf));
+    f->argsz = argsz;
+    f->flags = flags;
+    return ioc(dev, VFIO_DEVICE_FEATURE, f);
+}
+
+static long eget(int dev)
+{
+    return efeat(dev, sizeof(fbuf), FEAT_GET);
+}
+
+static uint32_t be32(const uint8_t *p, size_t off)
+{
+    return (uint32_t)p[off] << 24 | p[off + 1] << 16 | p[off + 2] << 8 |
+           p[off + 3];
+}
+
+static uint64_t be64(const uint8_t *p, size_t off)
+{
+    return (uint64_t)be32(p, off) << 32 | be32(p, off + 4);
+}
+
+static bool all_zero(const uint8_t *p, size_t off, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (p[off + i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Byte offsets of OpalIoPhb4ErrorData / OpalIoPhb3ErrorData */
+typedef struct PhbOff {
+    const char *name;
+    uint32_t io_type, len, fmt, num_pes;
+    size_t slot, link, cmd, root_err, ue, tlp, src, nfir, lem, phb_err;
+    size_t pest_a, pest_b;
+} PhbOff;
+
+static const PhbOff phb4_off = {
+    "phb4", 3, PHB4_LEN, VFIO_EEH_ERROR_FORMAT_OPAL_PHB4, 512,
+    20, 24, 28, 36, 40, 48, 64, 72, 112, 136, 384, 4480,
+};
+
+static const PhbOff phb3_off = {
+    "phb3", 2, PHB3_LEN, VFIO_EEH_ERROR_FORMAT_OPAL_PHB3, 256,
+    32, 36, 40, 48, 52, 60, 76, 104, 144, 168, 296, 2344,
+};
+
+/*
+ * PHB4 ETU and PHB3 error register groups: offset, size, and the offset
+ * of the status register that must be non-zero when the group is used
+ */
+typedef struct RegGroup {
+    size_t off, len, status;
+} RegGroup;
+
+enum { G_TXE, G_RXE_ARB, G_RXE_MRG, G_RXE_TCE, G_PBL, G_DLP, G_REGB,
+       G_NGROUPS };
+static const RegGroup phb4_groups[G_NGROUPS] = {
+    { 168, 32, 168 }, { 200, 32, 200 }, { 232, 32, 232 }, { 264, 32, 264 },
+    { 296, 32, 296 }, { 328, 24, 344 }, { 352, 32, 352 },
+};
+enum { G3_MMIO, G3_DMA0, G3_DMA1, G3_NGROUPS };
+static const RegGroup phb3_groups[G3_NGROUPS] = {
+    { 200, 32, 200 }, { 232, 32, 232 }, { 264, 32, 264 },
+};
+
+/* wanted groups have a non-zero status, the others are all zero */
+static bool groups_match(const uint8_t *d, const RegGroup *g, int n,
+                         unsigned want)
+{
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if (want & (1u << i) ? !be64(d, g[i].status)
+                             : !all_zero(d, g[i].off, g[i].len)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+typedef struct ClassWant {
+    const char *cls;
+    const char *extra;      /* more freeze arguments */
+    unsigned ttype;
+    uint64_t cause;
+    uint64_t addr;          /* PEST B fail address */
+    unsigned g4;            /* PHB4 groups that must be non-zero */
+    unsigned g3;            /* PHB3 groups that must be non-zero */
+} ClassWant;
+
+static const ClassWant class_want[] = {
+    { "dma-iommu", "iova=0x12345000", 2, 1ULL << 45, 0x12345000ULL,
+      1 << G_RXE_TCE, 1 << G3_DMA0 },
+    { "dma-access", "iova=0x7000", 0, 1ULL << 44, 0x7000ULL,
+      1 << G_RXE_TCE, 1 << G3_DMA0 },
+    { "mmio-load", "bar=0 off=0x10", 4, (1ULL << 61) | (1ULL << 54),
+      HOST_MMIO + 0x10, 1 << G_TXE, 1 << G3_MMIO },
+    { "mmio-store", "bar=2 off=0x100", 5, (1ULL << 61) | (1ULL << 54),
+      HOST_MMIO + (2ULL << 32) + 0x100, 1 << G_TXE, 1 << G3_MMIO },
+    { "cfg-read", "", 4, (1ULL << 60) | (1ULL << 54), 0, 1 << G_TXE,
+      1 << G3_MMIO },
+    { "link-down", "", 7, 1ULL << 52, 0, (1 << G_DLP) | (1 << G_REGB), 0 },
+    { "pcie-ue", "iova=0x9000", 0, (1ULL << 53) | (1ULL << 50), 0x9000ULL,
+      1 << G_RXE_MRG, 1 << G3_DMA1 },
+    { "none", "", 0, 0, 0, 0, 0 },
+};
+
+static void check_phb_class(int c1, int dev, const PhbOff *l,
+                            const ClassWant *w)
+{
+    struct vfio_device_feature_eeh_error *in = einfo();
+    const uint8_t *d = edata();
+    bool mmio = !strncmp(w->cls, "mmio", 4);
+    bool none = !strcmp(w->cls, "none");
+    uint64_t a, b, want_a;
+    bool pest_ok = true, groups_ok = true, ok_hdr;
+    uint32_t i, rc;
+    long r;
+
+    ctl_ok("freeze diag=%s class=%s %s", l->name, w->cls, w->extra);
+    eeh(c1, VFIO_EEH_PE_GET_STATE);
+    r = eget(dev);
+    rc = be32(d, l->root_err);
+    ok_hdr = r == 0 && in->format == l->fmt && in->data_len == l->len &&
+             in->pe_number == PE_A && in->freeze_count > 0 &&
+             in->timestamp_ns != 0 &&
+             !(in->flags & VFIO_EEH_ERROR_FLAG_TRUNCATED) &&
+             !!(in->flags & VFIO_EEH_ERROR_FLAG_MMIO_FAULT) == mmio &&
+             be32(d, 0) == 1 && be32(d, 4) == l->io_type &&
+             be32(d, 8) == l->len && fbuf[EEH_HDR + l->len] == 0xa5;
+    ok(ok_hdr, "%s %s: GET = 0, format, len %u, PE, header", l->name,
+       w->cls, l->len);
+
+    a = be64(d, l->pest_a + 8 * PE_A);
+    b = be64(d, l->pest_b + 8 * PE_A);
+    want_a = (1ULL << 63) | (uint64_t)w->ttype << 56 | w->cause |
+             (uint64_t)RID_A << 16;
+    for (i = 0; i < l->num_pes; i++) {
+        if (i != PE_A && (be64(d, l->pest_a + 8 * i) ||
+                          be64(d, l->pest_b + 8 * i))) {
+            pest_ok = false;
+        }
+    }
+    ok(pest_ok && (a & ~(0x3fULL << 32)) == want_a &&
+       b == ((1ULL << 63) | w->addr),
+       "%s %s: pestA 0x%016llx pestB 0x%016llx at the PE, others 0",
+       l->name, w->cls, (unsigned long long)a, (unsigned long long)b);
+
+    if (l->io_type == 3) {
+        groups_ok = groups_match(d, phb4_groups, G_NGROUPS, w->g4);
+    } else {
+        groups_ok = groups_match(d, phb3_groups, G3_NGROUPS, w->g3);
+    }
+    /* nFir, lemFir, phbErrorStatus */
+    groups_ok &= none == (!be64(d, l->nfir) && !be64(d, l->lem) &&
+                          !be64(d, l->phb_err));
+    if (!strcmp(w->cls, "link-down")) {
+        groups_ok &= !(be32(d, l->link) & (PCI_EXP_LNKSTA_DLLLA << 16)) &&
+                     (be32(d, l->slot) & (PCI_EXP_SLTSTA_DLLSC << 16)) &&
+                     (be32(d, l->ue) & PCI_ERR_UNC_SURPDN) &&
+                     (rc & 0x44) == 0x44;
+        if (l->io_type == 2) {
+            groups_ok &= be32(d, 20) != 0 && be32(d, 24) != 0;
+        }
+    } else {
+        groups_ok &= (be32(d, l->link) & (PCI_EXP_LNKSTA_DLLLA << 16)) &&
+                     !(be32(d, l->slot) & (PCI_EXP_SLTSTA_DLLSC << 16));
+    }
+    if (!strcmp(w->cls, "pcie-ue")) {
+        groups_ok &= (be32(d, l->ue) & PCI_ERR_UNC_POISON_TLP) &&
+                     (rc & PCI_ERR_ROOT_UNCOR_RCV) &&
+                     be32(d, l->src) >> 16 == RID_A &&
+                     be32(d, l->tlp + 12) == 0x9000;
+    }
+    if (mmio) {
+        groups_ok &= (be32(d, l->ue) & PCI_ERR_UNC_UNSUP) &&
+                     (be32(d, l->cmd) & (PCI_STATUS_REC_MASTER_ABORT << 16)) &&
+                     be32(d, l->tlp + 12) == (uint32_t)w->addr &&
+                     be32(d, l->tlp + 8) == (uint32_t)(w->addr >> 32) &&
+                     in->fault_region == (w->addr >> 32 & 0xff) &&
+                     in->fault_offset == (w->addr & 0xffffffff);
+    }
+    ok(groups_ok, "%s %s: class register groups and root port fields",
+       l->name, w->cls);
+    ctl_ok("thaw");
+}
+
+/* RTAS v6 section: be16 id, be16 length */
+static uint32_t sect_len(const uint8_t *d, size_t off)
+{
+    return be32(d, off) & 0xffff;
+}
+
+static void test_diag_rtas(int c1, int dev)
+{
+    struct vfio_device_feature_eeh_error *in = einfo();
+    const uint8_t *d = edata();
+    uint32_t len, o, sect = 0;
+    bool ok_fixed;
+    long r;
+
+    ctl_ok("freeze diag=rtas class=mmio-load bar=2 off=0x40");
+    eeh(c1, VFIO_EEH_PE_GET_STATE);
+    r = eget(dev);
+    len = in->data_len;
+    ok_fixed = r == 0 && in->format == VFIO_EEH_ERROR_FORMAT_PAPR_RTAS &&
+               len <= 2048 && len > 8 + 16 + 48 + 24 + 80 + 8 &&
+               d[0] == 6 && (d[1] & 0x04) && d[3] == 0xe1 &&
+               be32(d, 4) == len - 8 && (d[8] & 0x80) &&
+               (d[10] & 0x0f) == 0x0e && !memcmp(d + 20, "IBM", 4);
+    ok(ok_fixed, "rtas: v6 fixed part, extended length, 'IBM' (len %u)",
+       len);
+    ok(r == 0 && !memcmp(d + 24, "PH", 2) && sect_len(d, 24) == 48 &&
+       d[24 + 24] == 'H' && !memcmp(d + 72, "UH", 2) &&
+       sect_len(d, 72) == 24 && !memcmp(d + 96, "PS", 2) &&
+       sect_len(d, 96) == 80 && !memcmp(d + 96 + 48, "B7006970", 8),
+       "rtas: PH 48, UH 24, PS 80 with an SRC");
+    for (o = 24; r == 0 && o + 8 <= len; o += sect_len(d, o)) {
+        sect++;
+        if (sect_len(d, o) < 8 || !memcmp(d + o, "UD", 2)) {
+            break;
+        }
+    }
+    ok(r == 0 && sect == 4 && o < len && !memcmp(d + o, "UD", 2) &&
+       o + sect_len(d, o) == len && d[24 + 27] == 4 &&
+       memmem(d + o, len - o, "dev/vend:00051b36\n", 18) &&
+       memmem(d + o, len - o, "pci-e AER:\n", 11),
+       "rtas: UD last, with the config dump; sections fill the log");
+    ok(r == 0 && (in->flags & VFIO_EEH_ERROR_FLAG_MMIO_FAULT) &&
+       in->fault_region == 2 && in->fault_offset == 0x40,
+       "rtas: MMIO fault flag, region and offset");
+    ctl_ok("thaw");
+}
+
+static void test_diag_group(void)
+{
+    struct vfio_device_feature_eeh_error *in = einfo();
+    static uint8_t first[EEH_HDR + PHB3_LEN];
+    int c, g, dg, dh;
+    long r1, r2;
+
+    c = new_container();
+    g = open_group(48);
+    set_container(g, c);
+    ioc_int(c, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU);
+    dg = get_dev(g, DEV_G);
+    dh = get_dev(g, DEV_H);
+    ok(state_has(48, "diag=none captured=0 pe=7"),
+       "pe=7 sets the group's host PE");
+    ctl_ok("freeze group=48 diag=phb3 class=dma-access iova=0x4000");
+    eeh(c, VFIO_EEH_PE_GET_STATE);
+    r1 = eget(dg);
+    memcpy(first, fbuf, sizeof(first));
+    r2 = eget(dh);
+    ok(r1 == 0 && r2 == 0 && in->pe_number == 7 &&
+       !memcmp(first, fbuf, sizeof(first)),
+       "two devices of one PE return the same snapshot");
+    ok((be64(edata(), 296 + 8 * 7) & ~(0x3fULL << 32)) ==
+       ((1ULL << 63) | (1ULL << 44) | (uint64_t)RID_A << 16) &&
+       be64(edata(), 2344 + 8 * 7) == ((1ULL << 63) | 0x4000),
+       "phb3 PEST entries at pe=7, RID of the first device");
+    ctl_ok("thaw group=48");
+    ctl_ok("freeze group=48 diag=phb4 class=dma-iommu rid=0x0009");
+    eeh(c, VFIO_EEH_PE_GET_STATE);
+    ok(eget(dh) == 0 &&
+       ((be64(edata(), 384 + 8 * 7) >> 16) & 0xffff) == 0x0009,
+       "rid= sets the PEST RID");
+    close(dh);
+    close(dg);
+    close(g);
+    close(c);
+}
+
+static void test_diag(int c1, int dev)
+{
+    struct vfio_device_feature_eeh_error *in = einfo();
+    struct vfio_device_feature mig = {
+        .argsz = sizeof(mig),
+        .flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION,
+    };
+    struct vfio_eeh_pe_op inj = { .argsz = sizeof(inj),
+                                  .op = VFIO_EEH_PE_INJECT_ERR };
+    const char *const a_dump[] = { "-s", ctl_path, "diag-dump", "group=42",
+                                   NULL };
+    char last[256], out[8192], want[256];
+    uint32_t fc;
+    uint64_t seq;
+    size_t i;
+
+    ok(efeat(dev, EEH_HDR, FEAT_PROBE) == -ENOTTY &&
+       eget(dev) == -ENOTTY, "eeh_error feature off: PROBE/GET -> ENOTTY");
+    ctl_ok("option eeh_error_feature=1");
+    ok(efeat(dev, sizeof(struct vfio_device_feature), FEAT_PROBE) == 0,
+       "eeh_error feature on: PROBE|GET = 0");
+    ok(efeat(dev, EEH_HDR, VFIO_DEVICE_FEATURE_PROBE |
+             VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_EEH_ERROR) ==
+       -EINVAL && efeat(dev, EEH_HDR, VFIO_DEVICE_FEATURE_SET |
+                        VFIO_DEVICE_FEATURE_EEH_ERROR) == -EINVAL,
+       "eeh_error: SET (with or without PROBE) -> EINVAL");
+    ok(efeat(dev, 4, FEAT_GET) == -EINVAL &&
+       efeat(dev, EEH_HDR - 1, FEAT_GET) == -EINVAL &&
+       efeat(dev, EEH_HDR, VFIO_DEVICE_FEATURE_EEH_ERROR) == -EINVAL,
+       "eeh_error: argsz < 8, GET argsz < 48, no GET -> EINVAL");
+    ok(ioc(dev, VFIO_DEVICE_FEATURE, &mig) == -ENOTTY,
+       "MIGRATION feature still -ENOTTY");
+    seq = log_next();
+    ok(eget(dev) == -ENOMSG, "GET without a snapshot -> ENOMSG");
+    xsnprintf(want, sizeof(want), "VFIO_DEVICE_FEATURE argsz=%zu "
+              "flags=0x1ee00 eeh_error \xe2\x86\x92 format=0 len=0 dev="
+              DEV_A " = -1 ENOMSG", sizeof(fbuf));
+    ok(strstr(log_since(seq), want) != NULL, "ENOMSG GET logged");
+
+    /* capture happens at the first GET_STATE that sees the freeze */
+    ctl_ok("freeze diag=phb4");
+    ok(eget(dev) == -ENOMSG && state_has(42, "diag=phb4 captured=0 pe=42"),
+       "freeze with diag: not yet captured before GET_STATE");
+    seq = log_next();
+    ok(eeh(c1, VFIO_EEH_PE_GET_STATE) == 2 && eget(dev) == 0 &&
+       state_has(42, "diag=phb4 captured=1"),
+       "GET_STATE captures the snapshot");
+    xsnprintf(want, sizeof(want), "VFIO_DEVICE_FEATURE argsz=%zu "
+              "flags=0x1ee00 eeh_error \xe2\x86\x92 format=2 len=8576 dev="
+              DEV_A " = 0", sizeof(fbuf));
+    ok(strstr(log_since(seq), want) &&
+       strstr(log_since(seq), "INFO EEH diag captured group=42 "
+              "format=phb4 class=dma-iommu pe=42 len=8576"),
+       "GET and the capture logged");
+    ok(ctl("diag-dump", out, sizeof(out), NULL, 0) == 0 &&
+       strstr(out, "group=42 diag=phb4 class=dma-iommu pe=42 rid=0x0008") &&
+       strstr(out, "\n0000: 00000001 00000003 00002180 "),
+       "diag-dump prints the snapshot in hex");
+    ok(run_cli(NULL, a_dump, out, sizeof(out)) == 0 &&
+       strstr(out, "diag=phb4"), "CLI: diag-dump");
+
+    /* truncation */
+    ok(efeat(dev, EEH_HDR + 100, FEAT_GET) == 0 &&
+       (in->flags & VFIO_EEH_ERROR_FLAG_TRUNCATED) &&
+       in->data_len == PHB4_LEN && be32(edata(), 8) == PHB4_LEN &&
+       fbuf[EEH_HDR + 99] != 0xa5 && fbuf[EEH_HDR + 100] == 0xa5,
+       "small argsz: data cut, TRUNCATED, data_len stays full");
+    ok(efeat(dev, EEH_HDR, FEAT_GET) == 0 &&
+       (in->flags & VFIO_EEH_ERROR_FLAG_TRUNCATED) &&
+       in->data_len == PHB4_LEN && fbuf[EEH_HDR] == 0xa5,
+       "argsz = headers only: no data, TRUNCATED");
+    ok(!(in->flags & VFIO_EEH_ERROR_FLAG_MMIO_FAULT),
+       "DMA class: no MMIO fault flag");
+
+    /* lifetime */
+    fc = in->freeze_count;
+    ctl_ok("freeze diag=phb3 class=link-down");
+    ok(eeh(c1, VFIO_EEH_PE_GET_STATE) == 2 && eget(dev) == 0 &&
+       in->format == VFIO_EEH_ERROR_FORMAT_OPAL_PHB4 &&
+       in->freeze_count == fc,
+       "a held snapshot is not replaced by the next freeze");
+    ok(eeh(c1, VFIO_EEH_PE_UNFREEZE_IO) == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 4 && eget(dev) == 0 &&
+       eeh(c1, VFIO_EEH_PE_UNFREEZE_DMA) == 0 && eget(dev) == 0 &&
+       in->freeze_count == fc, "snapshot kept across UNFREEZE_IO/DMA");
+    ok(eeh(c1, VFIO_EEH_PE_RESET_HOT) == 0 && eget(dev) == -ENOMSG &&
+       state_has(42, "diag=none"), "RESET_HOT clears the snapshot");
+    eeh(c1, VFIO_EEH_PE_RESET_DEACTIVATE);
+    ctl_ok("freeze diag=phb4");
+    eeh(c1, VFIO_EEH_PE_GET_STATE);
+    ok(eget(dev) == 0 && in->freeze_count == fc + 1 &&
+       eeh(c1, VFIO_EEH_PE_RESET_FUNDAMENTAL) == 0 && eget(dev) == -ENOMSG,
+       "RESET_FUNDAMENTAL clears it; freeze_count counts snapshots");
+    eeh(c1, VFIO_EEH_PE_RESET_DEACTIVATE);
+    ctl_ok("freeze diag=phb4");
+    eeh(c1, VFIO_EEH_PE_GET_STATE);
+    ok(eget(dev) == 0 && eeh(c1, VFIO_EEH_PE_ENABLE) == 0 &&
+       eget(dev) == -ENOMSG, "ENABLE clears the snapshot");
+    ctl_ok("freeze diag=phb4");
+    eeh(c1, VFIO_EEH_PE_GET_STATE);
+    ok(eget(dev) == 0 && ctl_ok("thaw") == 0 && eget(dev) == -ENOMSG,
+       "host thaw clears the snapshot");
+    ctl_ok("freeze diag=phb4");
+    ok(eeh(c1, VFIO_EEH_PE_UNFREEZE_IO) == 0 &&
+       eeh(c1, VFIO_EEH_PE_UNFREEZE_DMA) == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0 && eget(dev) == -ENOMSG &&
+       state_has(42, "diag=none"),
+       "thawed before any GET_STATE: nothing captured");
+    ctl_ok("freeze aer=UE:0x4000");
+    ok(eeh(c1, VFIO_EEH_PE_GET_STATE) == 2 && eget(dev) == -ENOMSG,
+       "freeze without diag=: no snapshot");
+    ctl_ok("thaw");
+
+    /* every class, both OPAL layouts */
+    for (i = 0; i < sizeof(class_want) / sizeof(class_want[0]); i++) {
+        check_phb_class(c1, dev, &phb4_off, &class_want[i]);
+    }
+    for (i = 0; i < sizeof(class_want) / sizeof(class_want[0]); i++) {
+        check_phb_class(c1, dev, &phb3_off, &class_want[i]);
+    }
+
+    /* MMIO outside the BARs, DMA-only freeze, PE override */
+    ctl_ok("freeze mmio diag=phb4 bar=none off=0x20 pe=511");
+    eeh(c1, VFIO_EEH_PE_GET_STATE);
+    ok(eget(dev) == 0 && !(in->flags & VFIO_EEH_ERROR_FLAG_MMIO_FAULT) &&
+       in->pe_number == 511 &&
+       be64(edata(), 384 + 8 * 511) >> 56 == 0xa4 &&
+       be64(edata(), 4480 + 8 * 511) == HOST_MMIO + (0xffULL << 32) + 0x20,
+       "freeze mmio: mmio-load, bar=none: no fault flag, DMA not stopped");
+    ctl_ok("thaw");
+    ok(ctl("freeze class=mmio-load", NULL, 0, last, sizeof(last)) == 1 &&
+       ctl("freeze diag=phb3 pe=256", NULL, 0, last, sizeof(last)) == 1 &&
+       ctl("freeze diag=phb4 class=mmio-load bar=1", NULL, 0, last,
+           sizeof(last)) == 1 &&
+       ctl("freeze diag=phb4 class=mmio-load off=0x4000", NULL, 0, last,
+           sizeof(last)) == 1 &&
+       ctl("freeze diag=phb4 class=dma-iommu bar=0", NULL, 0, last,
+           sizeof(last)) == 1 &&
+       ctl("freeze diag=phb5", NULL, 0, last, sizeof(last)) == 1 &&
+       state_has(42, "mmio_frozen=0 dma_frozen=0"),
+       "bad diag arguments -> ERR, nothing frozen");
+
+    test_diag_rtas(c1, dev);
+
+    /* INJECT_ERR leaves PHB4 data of the injected class */
+    inj.err.type = 0;
+    inj.err.func = 16;      /* DMA write address */
+    inj.err.addr = 0x5000;
+    ok(ioc(c1, VFIO_EEH_PE_OP, &inj) == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 2 && eget(dev) == 0 &&
+       in->format == VFIO_EEH_ERROR_FORMAT_OPAL_PHB4 &&
+       (be64(edata(), 384 + 8 * PE_A) & (1ULL << 44)) &&
+       be64(edata(), 4480 + 8 * PE_A) == ((1ULL << 63) | 0x5000),
+       "INJECT_ERR DMA write: TCE access fault at addr");
+    ctl_ok("thaw");
+
+    test_diag_group();
+
+    ctl_ok("freeze diag=phb4");
+    eeh(c1, VFIO_EEH_PE_GET_STATE);
+    ctl_ok("option eeh_error_feature=0");
+    ok(eget(dev) == -ENOTTY && efeat(dev, EEH_HDR, FEAT_PROBE) == -ENOTTY,
+       "eeh_error_feature=0 again: ENOTTY with a snapshot held");
+    ctl_ok("thaw");
+}
+
 static void test_close(int c1, int g42, int dev)
 {
     struct vfio_group_status st = { .argsz = sizeof(st) };
@@ -1510,6 +1991,7 @@ static int child_main(void)
     test_enodev(c1, g42, g43);
     ioc(g43, VFIO_GROUP_UNSET_CONTAINER, NULL);
     test_faults(c1, dev);
+    test_diag(c1, dev);
     test_cli();
     test_close(c1, g42, dev);
 

@@ -72,6 +72,51 @@ enum {
     VHM_IRQ_NONE = -1,  /* also VFIO_PCI_*_IRQ_INDEX values below */
 };
 
+/* Host EEH error data (diag.c): format and error class of a snapshot */
+enum {
+    VHM_DIAG_NONE,
+    VHM_DIAG_PHB4,      /* OpalIoPhb4ErrorData (POWER9/10 PowerNV host) */
+    VHM_DIAG_PHB3,      /* OpalIoPhb3ErrorData (POWER8 PowerNV host) */
+    VHM_DIAG_RTAS,      /* RTAS v6 log of a pseries host */
+};
+
+enum {
+    VHM_ERR_NONE,
+    VHM_ERR_DMA_IOMMU,  /* TCE page fault (translation miss) */
+    VHM_ERR_DMA_ACCESS, /* TCE access fault (permission) */
+    VHM_ERR_MMIO_LOAD,
+    VHM_ERR_MMIO_STORE,
+    VHM_ERR_CFG_READ,
+    VHM_ERR_LINK_DOWN,
+    VHM_ERR_PCIE_UE,
+};
+
+/* What a host-side freeze recorded, before and after capture */
+typedef struct VhmDiagSpec {
+    int format;         /* VHM_DIAG_* */
+    int cls;            /* VHM_ERR_* */
+    bool mmio;          /* the freeze stopped MMIO */
+    bool dma;           /* the freeze stopped DMA */
+    uint32_t pe;        /* host PE number */
+    uint16_t rid;       /* requester/completer ID (bus << 8 | devfn) */
+    uint64_t iova;      /* DMA classes: PCI bus address */
+    int bar;            /* MMIO classes: BAR index, -1 outside the BARs */
+    uint64_t off;       /* offset in that BAR */
+    bool have_rootue;
+    uint32_t rootue;    /* root port AER uncorrectable status */
+    bool have_hdr;
+    uint32_t hdr[4];    /* TLP header log */
+} VhmDiagSpec;
+
+/* The copy the host made at detection time (PowerNV: pe->data) */
+typedef struct VhmDiagSnap {
+    VhmDiagSpec spec;
+    uint8_t *data;
+    uint32_t len;
+    uint32_t freeze_count;
+    uint64_t timestamp_ns;
+} VhmDiagSnap;
+
 typedef struct VhmDev VhmDev;
 typedef struct VhmGroup VhmGroup;
 typedef struct VhmContainer VhmContainer;
@@ -92,6 +137,7 @@ struct VhmDev {
     bool reset_state;
     int cfg_frozen;
     int msi_vectors;
+    int pe;             /* host PE number, -1: group_id % 256 */
 
     /* config space: value, write mask, RW1C mask, vfio-virtualized */
     uint8_t cfg[VHM_CFG_SIZE];
@@ -132,6 +178,14 @@ struct VhmGroup {
     bool eeh_enabled;
     bool unavailable;
     bool reset_state;
+
+    /* host EEH error data */
+    uint32_t host_pe;
+    bool host_pe_set;       /* a device gave pe= */
+    bool diag_pending;      /* hardware holds error data, not captured */
+    VhmDiagSpec pending;
+    VhmDiagSnap snap;       /* snap.data != NULL: a snapshot is held */
+    uint32_t freeze_count;  /* snapshots taken */
 };
 
 typedef struct VhmWindow {
@@ -182,6 +236,7 @@ typedef struct VhmOptions {
     bool eeh;                   /* host EEH globally enabled */
     bool eeh_first_group;       /* EEH container ops: first group only */
     bool spapr_v2;              /* offer VFIO_SPAPR_TCE_v2_IOMMU */
+    bool eeh_error_feature;     /* proposed VFIO_DEVICE_FEATURE_EEH_ERROR */
     size_t log_max;
 } VhmOptions;
 
@@ -305,6 +360,25 @@ bool vhm_pe_cfg_blocked(VhmGroup *g);
 void vhm_pe_freeze(VhmGroup *g, bool mmio, bool dma);
 void vhm_pe_thaw(VhmGroup *g);
 void vhm_pe_owner_change(VhmGroup *g);
+
+/* diag.c */
+int vhm_diag_format_parse(const char *s);
+const char *vhm_diag_format_name(int format);
+int vhm_diag_class_parse(const char *s);
+const char *vhm_diag_class_name(int cls);
+void vhm_diag_spec_init(VhmDiagSpec *s, VhmGroup *g, int format, int cls);
+const char *vhm_diag_spec_check(const VhmDiagSpec *s, VhmGroup *g);
+void vhm_diag_set_pending(VhmGroup *g, const VhmDiagSpec *s);
+void vhm_diag_capture(VhmGroup *g);
+void vhm_diag_drop_pending(VhmGroup *g);
+void vhm_diag_clear(VhmGroup *g);
+void vhm_diag_inject(VhmGroup *g, uint32_t type, uint32_t func,
+                     uint64_t addr);
+size_t vhm_diag_build(const VhmDiagSpec *s, VhmGroup *g, uint8_t *buf,
+                      size_t cap);
+uint64_t vhm_diag_host_addr(int bar, uint64_t off);
+long vhm_diag_feature(VhmDev *d, void *arg, uint32_t argsz, uint32_t flags,
+                      VhmBuf *lb);
 
 /* little helpers */
 
