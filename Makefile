@@ -25,9 +25,7 @@ config.mak: configure scripts/fetch-qemu scripts/fetch-firmware
 
 NINJA_TARGETS := qemu-system-ppc64 tests/qtest/spapr-eeh-test \
                  tests/qtest/rtas-test
-ifneq ($(wildcard tests/unit/test-spapr-eeh-log.c),)
-NINJA_TARGETS += tests/unit/test-spapr-eeh-log
-endif
+NINJA_TARGETS += $(patsubst %.c,%,$(wildcard tests/unit/test-spapr-*.c))
 
 build: deps config.mak
 	@scripts/prepare-tree $(BUILD)/qemu-pristine $(BUILD)/qemu

@@ -11,12 +11,16 @@
 #include "qemu/log.h"
 #include "exec/address-spaces.h"
 #include "exec/memory.h"
+#include "hw/pci/pci_device.h"
 #include "hw/ppc/spapr.h"
 #include "hw/ppc/spapr_eeh.h"
 #include "hw/ppc/spapr_eeh_diag.h"
 #include "hw/ppc/spapr_eeh_log.h"
 #include "hw/vfio/vfio-eeh.h"
 #include "hw/vfio/vfio-eeh-uapi.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-vfio.h"
+#include "qapi/qapi-events-vfio.h"
 #include "trace.h"
 
 typedef struct SpaprEehCapture {
@@ -95,6 +99,128 @@ static void spapr_eeh_apply_aer(SpaprEehErrorRecord *rec,
     }
 }
 
+/* QMP: the event and the query */
+
+QEMU_BUILD_BUG_ON((int)VFIO_EEH_ERROR_CLASS_UNKNOWN !=
+                  SPAPR_EEH_ERR_CLASS_UNKNOWN);
+QEMU_BUILD_BUG_ON((int)VFIO_EEH_ERROR_CLASS_DMA_IOMMU !=
+                  SPAPR_EEH_ERR_CLASS_DMA_IOMMU);
+QEMU_BUILD_BUG_ON((int)VFIO_EEH_ERROR_CLASS_MMIO != SPAPR_EEH_ERR_CLASS_MMIO);
+QEMU_BUILD_BUG_ON((int)VFIO_EEH_ERROR_CLASS_LINK_DOWN !=
+                  SPAPR_EEH_ERR_CLASS_LINK_DOWN);
+QEMU_BUILD_BUG_ON((int)VFIO_EEH_ERROR_CLASS_PCIE_UE !=
+                  SPAPR_EEH_ERR_CLASS_PCIE_UE);
+QEMU_BUILD_BUG_ON((int)VFIO_EEH_ERROR_CLASS_CONFIG !=
+                  SPAPR_EEH_ERR_CLASS_CONFIG);
+QEMU_BUILD_BUG_ON((int)VFIO_EEH_ERROR_CLASS__MAX !=
+                  SPAPR_EEH_ERR_CLASS__MAX);
+
+static VfioEehErrorClass qapi_err_class(SpaprEehErrorClass c)
+{
+    return c < SPAPR_EEH_ERR_CLASS__MAX ? (VfioEehErrorClass)c :
+                                          VFIO_EEH_ERROR_CLASS_UNKNOWN;
+}
+
+/* The QAPI address kind of @rec's fault address, or false if unknown */
+static bool qapi_addr_kind(const SpaprEehErrorRecord *rec,
+                           VfioEehAddressKind *kind)
+{
+    switch (rec->addr_kind) {
+    case SPAPR_EEH_ADDR_GUEST_IOVA:
+        *kind = VFIO_EEH_ADDRESS_KIND_GUEST_IOVA;
+        return true;
+    case SPAPR_EEH_ADDR_GUEST_MMIO:
+        *kind = VFIO_EEH_ADDRESS_KIND_GUEST_MMIO;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static VfioEehHostDataFormat qapi_host_format(SpaprEehRawFormat f)
+{
+    switch (f) {
+    case SPAPR_EEH_RAW_PHB3:
+        return VFIO_EEH_HOST_DATA_FORMAT_PHB3;
+    case SPAPR_EEH_RAW_PHB4:
+        return VFIO_EEH_HOST_DATA_FORMAT_PHB4;
+    case SPAPR_EEH_RAW_RTAS:
+        return VFIO_EEH_HOST_DATA_FORMAT_RTAS;
+    default:
+        return VFIO_EEH_HOST_DATA_FORMAT_NONE;
+    }
+}
+
+static VfioEehErrorSummary *spapr_eeh_summary(SpaprEehPe *pe,
+                                              const SpaprEehErrorRecord *rec)
+{
+    VfioEehErrorSummary *s = g_new0(VfioEehErrorSummary, 1);
+
+    s->q_class = qapi_err_class(rec->err_class);
+    if (rec->valid & SPAPR_EEH_VALID_FAULT_ADDR) {
+        s->has_fault_address = true;
+        s->fault_address = rec->fault_addr;
+        s->has_address_kind = qapi_addr_kind(rec, &s->address_kind);
+    }
+    if (rec->valid & SPAPR_EEH_VALID_REQUESTER_ID) {
+        s->has_requester_id = true;
+        s->requester_id = rec->requester_id;
+    }
+    if (rec->valid & SPAPR_EEH_VALID_AER_UE_STATUS) {
+        s->has_aer_ue_status = true;
+        s->aer_ue_status = rec->aer_ue_status;
+    }
+    if (rec->valid & SPAPR_EEH_VALID_AER_CE_STATUS) {
+        s->has_aer_ce_status = true;
+        s->aer_ce_status = rec->aer_ce_status;
+    }
+    s->freeze_count = rec->freeze_count;
+    s->dropped = pe->dropped;
+    return s;
+}
+
+static void spapr_eeh_first_vfio(PCIBus *bus, PCIDevice *pdev, void *opaque)
+{
+    PCIDevice **first = opaque;
+
+    if (!*first && object_dynamic_cast(OBJECT(pdev), "vfio-pci")) {
+        *first = pdev;
+    }
+}
+
+static void spapr_eeh_first_vfio_bus(PCIBus *bus, void *opaque)
+{
+    pci_for_each_device_under_bus(bus, spapr_eeh_first_vfio, opaque);
+}
+
+/*
+ * Tell management about @kind on @sphb's PE.  The event names the PE's
+ * first VFIO device: QMP rate-limits it per device (monitor.c).
+ */
+static void spapr_eeh_send_event(SpaprPhbState *sphb, SpaprEehPe *pe,
+                                 VfioEehEventKind kind,
+                                 const SpaprEehErrorRecord *rec)
+{
+    g_autoptr(VfioEehErrorSummary) summary = NULL;
+    g_autofree char *qom_path = NULL;
+    g_autofree char *phb_path = NULL;
+    PCIDevice *first = NULL;
+
+    pci_for_each_bus(PCI_HOST_BRIDGE(sphb)->bus, spapr_eeh_first_vfio_bus,
+                     &first);
+    if (!first) {
+        return;
+    }
+    qom_path = object_get_canonical_path(OBJECT(first));
+    phb_path = object_get_canonical_path(OBJECT(sphb));
+    if (rec) {
+        summary = spapr_eeh_summary(pe, rec);
+    }
+    trace_spapr_eeh_event(sphb->index, VfioEehEventKind_str(kind), qom_path);
+    qapi_event_send_vfio_eeh(DEVICE(first)->id, qom_path, phb_path, kind,
+                             summary);
+}
+
 static uint64_t guest_time_ns(void)
 {
     SpaprMachineState *spapr = SPAPR_MACHINE(qdev_get_machine());
@@ -134,6 +260,18 @@ static void spapr_eeh_capture(SpaprPhbState *sphb, SpaprEehPe *pe,
         spapr_eeh_diag_interpret(rec->raw_format, c->raw, herr.data_len,
                                  herr.pe_number, rec);
     }
+    if (rec->valid & SPAPR_EEH_VALID_REQUESTER_ID) {
+        uint16_t rid;
+
+        if (spapr_phb_vfio_eeh_guest_rid(sphb, rec->requester_id, &rid)) {
+            rec->requester_id = rid;
+        } else {
+            /* A host bus number means nothing to the guest */
+            rec->requester_id = 0;
+            rec->valid &= ~SPAPR_EEH_VALID_REQUESTER_ID;
+            rec->rid_src = SPAPR_EEH_SRC_UNAVAILABLE;
+        }
+    }
     if (herr.mmio_fault) {
         rec->fault_addr = herr.mmio_guest_addr;
         rec->addr_kind = SPAPR_EEH_ADDR_GUEST_MMIO;
@@ -162,6 +300,7 @@ static void spapr_eeh_capture(SpaprPhbState *sphb, SpaprEehPe *pe,
     trace_spapr_eeh_capture(sphb->index, state, rec->freeze_count,
                             spapr_eeh_err_class_name(rec->err_class),
                             herr.host_log, herr.aer, pe->dropped);
+    spapr_eeh_send_event(sphb, pe, VFIO_EEH_EVENT_KIND_FROZEN, rec);
     g_free(herr.data);
 }
 
@@ -215,7 +354,11 @@ static void spapr_eeh_note_state(SpaprPhbState *sphb, SpaprEehPe *pe,
                                  int state)
 {
     if (!pe_state_stopped(state)) {
-        pe->stopped = false;
+        if (pe->stopped) {
+            pe->stopped = false;
+            spapr_eeh_send_event(sphb, pe, VFIO_EEH_EVENT_KIND_RECOVERED,
+                                 NULL);
+        }
         return;
     }
     if (!pe->stopped) {
@@ -362,6 +505,8 @@ int spapr_eeh_slot_error_detail(SpaprPhbState *sphb, uint64_t drv_addr,
     if (permanent && !pe->permanent) {
         pe->permanent = true;
         trace_spapr_eeh_permanent(sphb->index);
+        spapr_eeh_send_event(sphb, pe, VFIO_EEH_EVENT_KIND_PERMANENT,
+                             c ? &c->rec : NULL);
     }
     trace_spapr_eeh_log(sphb->index, function, c ? c->plid : 0, len);
     return RTAS_OUT_SUCCESS;
@@ -386,4 +531,118 @@ void spapr_eeh_pe_free(SpaprPhbState *sphb)
     spapr_eeh_pe_reset(sphb);
     g_free(sphb->eeh);
     sphb->eeh = NULL;
+}
+
+static int spapr_eeh_collect_phb(Object *obj, void *opaque)
+{
+    GSList **list = opaque;
+    SpaprPhbState *sphb = (SpaprPhbState *)
+        object_dynamic_cast(obj, TYPE_SPAPR_PCI_HOST_BRIDGE);
+
+    if (sphb && (sphb->eeh || spapr_phb_eeh_available(sphb))) {
+        *list = g_slist_prepend(*list, sphb);
+    }
+    return 0;
+}
+
+static gint spapr_eeh_phb_cmp(gconstpointer a, gconstpointer b)
+{
+    const SpaprPhbState *pa = a, *pb = b;
+
+    return pa->index < pb->index ? -1 : pa->index > pb->index;
+}
+
+static char *hex_string(const uint8_t *data, size_t len)
+{
+    char *hex = g_malloc(len * 2 + 1);
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        snprintf(hex + i * 2, 3, "%02x", data[i]);
+    }
+    hex[len * 2] = '\0';
+    return hex;
+}
+
+static VfioEehErrorRecord *spapr_eeh_qapi_record(const SpaprEehCapture *c)
+{
+    const SpaprEehErrorRecord *rec = &c->rec;
+    VfioEehErrorRecord *r = g_new0(VfioEehErrorRecord, 1);
+    int i;
+
+    r->plid = c->plid;
+    r->q_class = qapi_err_class(rec->err_class);
+    r->freeze_count = rec->freeze_count;
+    r->pe_state = rec->pe_state;
+    if (rec->valid & SPAPR_EEH_VALID_FAULT_ADDR) {
+        r->has_fault_address = true;
+        r->fault_address = rec->fault_addr;
+        r->has_address_kind = qapi_addr_kind(rec, &r->address_kind);
+    }
+    if (rec->valid & SPAPR_EEH_VALID_REQUESTER_ID) {
+        r->has_requester_id = true;
+        r->requester_id = rec->requester_id;
+    }
+    if (rec->valid & SPAPR_EEH_VALID_AER_UE_STATUS) {
+        r->has_aer_ue_status = true;
+        r->aer_ue_status = rec->aer_ue_status;
+    }
+    if (rec->valid & SPAPR_EEH_VALID_AER_CE_STATUS) {
+        r->has_aer_ce_status = true;
+        r->aer_ce_status = rec->aer_ce_status;
+    }
+    if (rec->valid & SPAPR_EEH_VALID_AER_UE_SEVERITY) {
+        r->has_aer_ue_severity = true;
+        r->aer_ue_severity = rec->aer_ue_severity;
+    }
+    if (rec->valid & SPAPR_EEH_VALID_AER_TLP_HEADER) {
+        r->has_aer_header_log = true;
+        for (i = ARRAY_SIZE(rec->aer_tlp_header) - 1; i >= 0; i--) {
+            QAPI_LIST_PREPEND(r->aer_header_log, rec->aer_tlp_header[i]);
+        }
+    }
+    r->detect_time_ns = rec->detect_time_ns;
+    r->host_data_format = qapi_host_format(rec->raw_format);
+    r->host_data_length = rec->raw_orig_len ? rec->raw_orig_len :
+                                              rec->raw_len;
+    if (rec->raw_data && rec->raw_len) {
+        r->host_data = hex_string(rec->raw_data, rec->raw_len);
+    }
+    r->delivered = c->delivered;
+    r->released = c->released;
+    return r;
+}
+
+VfioEehPeInfoList *qmp_query_vfio_eeh(Error **errp)
+{
+    VfioEehPeInfoList *head = NULL, **tail = &head;
+    GSList *phbs = NULL, *l;
+
+    if (!object_dynamic_cast(qdev_get_machine(), TYPE_SPAPR_MACHINE)) {
+        error_setg(errp, "EEH is not supported by this machine");
+        return NULL;
+    }
+    object_child_foreach_recursive(qdev_get_machine(),
+                                   spapr_eeh_collect_phb, &phbs);
+    phbs = g_slist_sort(phbs, spapr_eeh_phb_cmp);
+    for (l = phbs; l; l = l->next) {
+        SpaprPhbState *sphb = l->data;
+        SpaprEehPe *pe = sphb->eeh;
+        VfioEehPeInfo *info = g_new0(VfioEehPeInfo, 1);
+        VfioEehErrorRecordList **rtail = &info->records;
+        unsigned i;
+
+        info->phb = object_get_canonical_path(OBJECT(sphb));
+        if (pe) {
+            info->permanent = pe->permanent;
+            info->freeze_count = pe->freeze_count;
+            info->dropped = pe->dropped;
+            for (i = 0; i < pe->nrec; i++) {
+                QAPI_LIST_APPEND(rtail, spapr_eeh_qapi_record(pe->rec[i]));
+            }
+        }
+        QAPI_LIST_APPEND(tail, info);
+    }
+    g_slist_free(phbs);
+    return head;
 }

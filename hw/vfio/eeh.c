@@ -157,3 +157,25 @@ out:
     trace_vfio_eeh_aer(vdev->vbasedev.name, err->aer, err->aer_ue_status,
                        err->aer_ce_status);
 }
+
+bool vfio_pci_eeh_host_rid(PCIDevice *pdev, uint16_t *rid)
+{
+    VFIOPCIDevice *vdev = VFIO_PCI(pdev);
+    unsigned int domain, bus, slot, fn;
+    char end;
+
+    if (~vdev->host.bus && ~vdev->host.slot && ~vdev->host.function) {
+        bus = vdev->host.bus;
+        slot = vdev->host.slot;
+        fn = vdev->host.function;
+    } else if (sscanf(vdev->vbasedev.name, "%x:%x:%x.%x%c", &domain, &bus,
+                      &slot, &fn, &end) != 4) {
+        /* With sysfsdev=, the device name is the host address */
+        return false;
+    }
+    if (bus > 0xff || slot > 0x1f || fn > 7) {
+        return false;
+    }
+    *rid = PCI_BUILD_BDF(bus, PCI_DEVFN(slot, fn));
+    return true;
+}

@@ -21,6 +21,7 @@
 #include <sys/un.h>
 #include "libqtest.h"
 #include "qobject/qdict.h"
+#include "qobject/qlist.h"
 #include "libqos/malloc-spapr.h"
 #include "libqos/rtas.h"
 
@@ -415,8 +416,18 @@ static void test_recovery_fundamental(void)
 #define UD_HOST_DATA            2
 #define UD_DRIVER               3
 
+/* Summary error classes and address kinds (docs/specs/ppc-spapr-eeh.rst) */
 #define CLASS_UNKNOWN           0
+#define CLASS_DMA_IOMMU         1
 #define CLASS_MMIO              2
+#define CLASS_LINK_DOWN         3
+#define CLASS_PCIE_UE           4
+#define CLASS_CONFIG            5
+#define ADDR_IOVA               1
+#define ADDR_MMIO               2
+#define RAW_PHB3                1
+#define RAW_PHB4                2
+#define RAW_RTAS                3
 #define SRC_AER_CONFIG          2
 
 typedef struct EehLog {
@@ -678,6 +689,111 @@ static void test_log_second_freeze(void)
     g_assert_cmphex(be32(sum + 8 + 44), ==, 0x5000);
     eeh_stop(&t);
 }
+
+/*
+ * A host with the proposed kernel interface hands out its diag data: the
+ * log carries QEMU's interpretation and the raw data, whole if it fits.
+ */
+typedef struct DiagCase {
+    const char *freeze;         /* host-side error */
+    uint8_t err_class;
+    uint8_t addr_kind;
+    uint64_t addr;
+    uint8_t raw_format;
+    uint32_t raw_len;
+    int32_t rid;                /* guest requester id, -1 none, -2 any */
+} DiagCase;
+
+#define GUEST_BAR0              0x80010000
+
+static void run_diag(gconstpointer data)
+{
+    const DiagCase *dc = data;
+    EehTest t = { 0 };
+    EehLog log;
+    const uint8_t *sum, *raw;
+    g_autofree char *name = NULL;
+    uint32_t raw_len;
+
+    eeh_start_enabled(&t, one_dev, NULL);
+    vhm_ok(&t, "option eeh_error_feature=1");
+    /* Give BAR0 a guest address and decode it, as the guest kernel does */
+    g_assert_cmpint(qrtas_ibm_write_pci_config(t.qts, &t.alloc, PHB0_BUID,
+                                               DEV_CFG_ADDR | 0x10, 4,
+                                               GUEST_BAR0), ==, 0);
+    g_assert_cmpint(qrtas_ibm_write_pci_config(t.qts, &t.alloc, PHB0_BUID,
+                                               DEV_CFG_ADDR | 0x04, 2,
+                                               0x0006), ==, 0);
+
+    vhm_ok(&t, "freeze all aer=UE:0x100000 %s", dc->freeze);
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_STOPPED_IO_DMA);
+    g_assert_cmpint(slot_error_detail(&t, "drv", SLOT_ERR_TEMP, &log), ==,
+                    RTAS_SUCCESS);
+    name = g_strdup_printf("diag-%s", dc->freeze);
+    g_strdelimit(name, " =", '_');
+    log_save(&log, name);
+
+    sum = log_ud(&log, UD_SUMMARY);
+    g_assert_nonnull(sum);
+    g_assert_cmpuint(sum[8 + 8], ==, dc->err_class);
+    g_assert_cmpuint(sum[8 + 9], ==, dc->addr_kind);
+    if (dc->addr_kind) {
+        g_assert_cmphex(be32(sum + 8 + 24), ==, dc->addr >> 32);
+        g_assert_cmphex(be32(sum + 8 + 28), ==, dc->addr & 0xffffffff);
+        g_assert_cmpuint(be32(sum + 8 + 12) & 1, ==, 1);  /* valid */
+    }
+    g_assert_cmpuint(sum[8 + 80], ==, dc->raw_format);
+    raw_len = dc->raw_len ? dc->raw_len : be32(sum + 8 + 84);
+    g_assert_cmpuint(be32(sum + 8 + 84), ==, raw_len);
+    g_assert_cmpuint(raw_len, >, 0);
+    /* Requester ids are the guest's: a host-only one is not passed on */
+    if (dc->rid >= 0) {
+        g_assert_cmpuint(be32(sum + 8 + 12) & 2, ==, 2);
+        g_assert_cmphex(be16(sum + 8 + 32), ==, dc->rid);
+    } else if (dc->rid == -1) {
+        g_assert_cmpuint(be32(sum + 8 + 12) & 2, ==, 0);
+        g_assert_cmphex(be16(sum + 8 + 32), ==, 0);
+    }
+
+    /* The raw data: its own section, cut to fit and flagged if needed */
+    raw = log_ud(&log, UD_HOST_DATA);
+    g_assert_nonnull(raw);
+    g_assert_cmpuint(raw[8], ==, dc->raw_format);
+    g_assert_cmpuint(be32(raw + 8 + 4), ==, raw_len);
+    g_assert_cmpuint(raw[8 + 1] & 1, ==, raw_len > be16(raw + 8 + 2));
+    if (dc->raw_format != RAW_RTAS) {
+        /* OPAL common header: version 1, ioType, length */
+        g_assert_cmphex(be32(raw + 16), ==, 1);
+        g_assert_cmphex(be32(raw + 16 + 4), ==,
+                        dc->raw_format == RAW_PHB4 ? 3 : 2);
+        g_assert_cmpuint(be32(raw + 16 + 8), ==, dc->raw_len);
+    }
+    /* The driver buffer is still the last section */
+    g_assert_true(log_ud(&log, UD_DRIVER) == log.buf + log.off[log.nsec - 1]);
+    eeh_stop(&t);
+}
+
+static const DiagCase diag_cases[] = {
+    { "diag=phb4 class=dma-iommu iova=0x8000123000",
+      CLASS_DMA_IOMMU, ADDR_IOVA, 0x8000123000ULL, RAW_PHB4, 8576, 0x0008 },
+    { "diag=phb3 class=dma-iommu iova=0x7fff0000",
+      CLASS_DMA_IOMMU, ADDR_IOVA, 0x7fff0000ULL, RAW_PHB3, 4392, 0x0008 },
+    { "diag=phb4 class=dma-access iova=0x10000 rid=0x0300",
+      CLASS_DMA_IOMMU, ADDR_IOVA, 0x10000ULL, RAW_PHB4, 8576, -1 },
+    { "diag=phb4 class=mmio-load bar=0 off=0x40",
+      CLASS_MMIO, ADDR_MMIO, GUEST_BAR0 + 0x40, RAW_PHB4, 8576, -2 },
+    { "diag=phb3 class=mmio-store bar=0 off=0x1ffc",
+      CLASS_MMIO, ADDR_MMIO, GUEST_BAR0 + 0x1ffc, RAW_PHB3, 4392, -2 },
+    { "diag=phb4 class=link-down",
+      CLASS_LINK_DOWN, 0, 0, RAW_PHB4, 8576, -2 },
+    { "diag=phb4 class=pcie-ue",
+      CLASS_PCIE_UE, 0, 0, RAW_PHB4, 8576, -2 },
+    { "diag=phb4 class=cfg-read",
+      CLASS_CONFIG, 0, 0, RAW_PHB4, 8576, -2 },
+    /* A pseries host's RTAS log is passed on, not interpreted */
+    { "diag=rtas",
+      CLASS_UNKNOWN, 0, 0, RAW_RTAS, 0, -1 },
+};
 
 /* Guest buffers that are not usable, and bytes never written past */
 static void test_log_bad_buffers(void)
@@ -1013,8 +1129,199 @@ static void test_host_permanent(void)
     eeh_stop(&t);
 }
 
+/*
+ * QMP: VFIO_EEH events and query-vfio-eeh.  The event is rate-limited per
+ * device: the first one is sent at once, a later one within a second is
+ * delayed, and only the last of those is sent.  Each test waits for one
+ * event at a time, so every event it waits for is the last one sent.
+ */
+
+#define EEH_EVENT_RATE_NS       (1000 * 1000 * 1000)
+
+/* Wait for VFIO_EEH of @kind; returns its data (free with the event) */
+static QDict *qmp_eeh_event(EehTest *t, const char *kind, QDict **ev)
+{
+    QDict *data;
+
+    *ev = qtest_qmp_eventwait_ref(t->qts, "VFIO_EEH");
+    data = qdict_get_qdict(*ev, "data");
+    g_assert_nonnull(data);
+    g_assert_cmpstr(qdict_get_str(data, "kind"), ==, kind);
+    /* The devices of these tests have no id */
+    g_assert_false(qdict_haskey(data, "device-id"));
+    g_assert_true(g_str_has_prefix(qdict_get_str(data, "qom-path"),
+                                   "/machine/peripheral-anon/"));
+    g_assert_true(g_str_has_prefix(qdict_get_str(data, "phb"), "/machine/"));
+    return data;
+}
+
+/* query-vfio-eeh; the one PE it must list */
+static QDict *qmp_eeh_query(EehTest *t, QDict **rsp)
+{
+    QList *ret;
+
+    *rsp = qtest_qmp(t->qts, "{'execute': 'query-vfio-eeh'}");
+    g_assert_false(qdict_haskey(*rsp, "error"));
+    ret = qdict_get_qlist(*rsp, "return");
+    g_assert_nonnull(ret);
+    g_assert_cmpuint(qlist_size(ret), ==, 1);
+    return qobject_to(QDict, qlist_peek(ret));
+}
+
+static void test_qmp_frozen(void)
+{
+    EehTest t = { 0 };
+    EehLog log;
+    QDict *ev, *data, *err, *rsp, *pe, *rec;
+    QList *recs, *hdr;
+    g_autofree char *phb = NULL;
+    uint32_t plid;
+
+    eeh_start_enabled(&t, one_dev, NULL);
+    /* A healthy PE: listed, with nothing to tell */
+    pe = qmp_eeh_query(&t, &rsp);
+    g_assert_false(qdict_get_bool(pe, "permanent"));
+    g_assert_cmpuint(qdict_get_int(pe, "freeze-count"), ==, 0);
+    g_assert_cmpuint(qlist_size(qdict_get_qlist(pe, "records")), ==, 0);
+    qobject_unref(rsp);
+
+    vhm_ok(&t, "freeze all aer=UE:0x100000");
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_STOPPED_IO_DMA);
+    data = qmp_eeh_event(&t, "frozen", &ev);
+    phb = g_strdup(qdict_get_str(data, "phb"));
+    err = qdict_get_qdict(data, "error");
+    g_assert_nonnull(err);
+    g_assert_cmpuint(qdict_get_int(err, "freeze-count"), ==, 1);
+    g_assert_cmpuint(qdict_get_int(err, "dropped"), ==, 0);
+    g_assert_true(qdict_haskey(err, "class"));
+    qobject_unref(ev);
+
+    /* The guest thaws MMIO and fetches the log, as Linux does */
+    g_assert_cmpint(qrtas_ibm_set_eeh_option(t.qts, &t.alloc, PHB0_BUID,
+                                             PE_ADDR, EEH_OPT_THAW_IO),
+                    ==, RTAS_SUCCESS);
+    g_assert_cmpint(slot_error_detail(&t, NULL, SLOT_ERR_TEMP, &log), ==,
+                    RTAS_SUCCESS);
+    plid = be32(log.buf + 24 + 40);
+
+    pe = qmp_eeh_query(&t, &rsp);
+    g_assert_cmpstr(qdict_get_str(pe, "phb"), ==, phb);
+    g_assert_false(qdict_get_bool(pe, "permanent"));
+    g_assert_cmpuint(qdict_get_int(pe, "freeze-count"), ==, 1);
+    g_assert_cmpuint(qdict_get_int(pe, "dropped"), ==, 0);
+    recs = qdict_get_qlist(pe, "records");
+    g_assert_cmpuint(qlist_size(recs), ==, 1);
+    rec = qobject_to(QDict, qlist_peek(recs));
+    g_assert_cmphex(qdict_get_int(rec, "plid"), ==, plid);
+    g_assert_cmpstr(qdict_get_str(rec, "class"), ==, "mmio");
+    g_assert_cmpuint(qdict_get_int(rec, "freeze-count"), ==, 1);
+    g_assert_cmpuint(qdict_get_int(rec, "pe-state"), ==,
+                     PE_STATE_STOPPED_IO_DMA);
+    g_assert_cmphex(qdict_get_int(rec, "aer-ue-status"), ==, 0x100000);
+    hdr = qdict_get_qlist(rec, "aer-header-log");
+    g_assert_nonnull(hdr);
+    g_assert_cmpuint(qlist_size(hdr), ==, 4);
+    g_assert_cmpstr(qdict_get_str(rec, "host-data-format"), ==, "none");
+    g_assert_cmpuint(qdict_get_int(rec, "host-data-length"), ==, 0);
+    g_assert_false(qdict_haskey(rec, "host-data"));
+    g_assert_false(qdict_haskey(rec, "fault-address"));
+    g_assert_true(qdict_get_bool(rec, "delivered"));
+    g_assert_false(qdict_get_bool(rec, "released"));
+    qobject_unref(rsp);
+    eeh_stop(&t);
+}
+
+/* The PE is available again: kind recovered, with no error */
+static void test_qmp_recovered(void)
+{
+    EehTest t = { 0 };
+    QDict *ev, *data;
+
+    eeh_start_enabled(&t, one_dev, NULL);
+    vhm_ok(&t, "freeze all aer=UE:0x4000");
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_STOPPED_IO_DMA);
+    qmp_eeh_event(&t, "frozen", &ev);
+    qobject_unref(ev);
+
+    vhm_ok(&t, "thaw");
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_NORMAL);
+    /*
+     * Within a second of the last one: held back until the second is
+     * over (qtest runs the rate limit on the virtual clock), then sent.
+     * A QMP round trip first: an event sent at once would precede its
+     * reply.
+     */
+    qobject_unref(qtest_qmp(t.qts, "{'execute': 'query-status'}"));
+    g_assert_null(qtest_qmp_event_ref(t.qts, "VFIO_EEH"));
+    qtest_clock_step(t.qts, EEH_EVENT_RATE_NS);
+    data = qmp_eeh_event(&t, "recovered", &ev);
+    g_assert_false(qdict_haskey(data, "error"));
+    qobject_unref(ev);
+    eeh_stop(&t);
+}
+
+/* Function 2: kind permanent, and the query says so */
+static void test_qmp_permanent(void)
+{
+    EehTest t = { 0 };
+    EehLog log;
+    QDict *ev, *data, *rsp, *pe;
+
+    eeh_start_enabled(&t, one_dev, NULL);
+    vhm_ok(&t, "freeze all aer=UE:0x20");
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_STOPPED_IO_DMA);
+    qmp_eeh_event(&t, "frozen", &ev);
+    qobject_unref(ev);
+
+    g_assert_cmpint(slot_error_detail(&t, NULL, SLOT_ERR_PERM, &log), ==,
+                    RTAS_SUCCESS);
+    qtest_clock_step(t.qts, EEH_EVENT_RATE_NS);
+    data = qmp_eeh_event(&t, "permanent", &ev);
+    g_assert_cmpuint(qdict_get_int(qdict_get_qdict(data, "error"),
+                                   "freeze-count"), ==, 1);
+    qobject_unref(ev);
+
+    pe = qmp_eeh_query(&t, &rsp);
+    g_assert_true(qdict_get_bool(pe, "permanent"));
+    g_assert_cmpuint(qlist_size(qdict_get_qlist(pe, "records")), ==, 1);
+    qobject_unref(rsp);
+    eeh_stop(&t);
+}
+
+/* Management gets all of the host data, not the part that fits the log */
+static void test_qmp_host_data(void)
+{
+    EehTest t = { 0 };
+    EehLog log;
+    QDict *rsp, *pe, *rec;
+    const char *hex;
+
+    eeh_start_enabled(&t, one_dev, NULL);
+    vhm_ok(&t, "option eeh_error_feature=1");
+    vhm_ok(&t, "freeze all aer=UE:0x100000 diag=phb4 class=link-down");
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_STOPPED_IO_DMA);
+    g_assert_cmpint(slot_error_detail(&t, NULL, SLOT_ERR_TEMP, &log), ==,
+                    RTAS_SUCCESS);
+
+    pe = qmp_eeh_query(&t, &rsp);
+    rec = qobject_to(QDict, qlist_peek(qdict_get_qlist(pe, "records")));
+    g_assert_nonnull(rec);
+    g_assert_cmpstr(qdict_get_str(rec, "class"), ==, "link-down");
+    g_assert_cmpstr(qdict_get_str(rec, "host-data-format"), ==, "phb4");
+    g_assert_cmpuint(qdict_get_int(rec, "host-data-length"), ==, 8576);
+    hex = qdict_get_str(rec, "host-data");
+    g_assert_cmpuint(strlen(hex), ==, 2 * 8576);
+    g_assert_cmpuint(strspn(hex, "0123456789abcdef"), ==, strlen(hex));
+    /* OPAL common header: version 1, ioType PHB4 (3), length */
+    g_assert_true(g_str_has_prefix(hex, "000000010000000300002180"));
+    qobject_unref(rsp);
+    eeh_stop(&t);
+}
+
 int main(int argc, char *argv[])
 {
+    int i;
+
     g_test_init(&argc, &argv, NULL);
 
     model_lib = g_getenv("VHM_LIBRARY");
@@ -1033,6 +1340,12 @@ int main(int argc, char *argv[])
     qtest_add_func("spapr-eeh/log/permanent", test_log_permanent);
     qtest_add_func("spapr-eeh/log/second-freeze", test_log_second_freeze);
     qtest_add_func("spapr-eeh/log/bad-buffers", test_log_bad_buffers);
+    for (i = 0; i < ARRAY_SIZE(diag_cases); i++) {
+        g_autofree char *path = g_strdup_printf("spapr-eeh/log/host-diag/%d",
+                                                i);
+
+        qtest_add_data_func(path, &diag_cases[i], run_diag);
+    }
     qtest_add_func("spapr-eeh/limits/two-groups",
                    test_two_groups_unavailable);
     qtest_add_func("spapr-eeh/two-phbs", test_two_phbs);
@@ -1040,6 +1353,10 @@ int main(int argc, char *argv[])
     qtest_add_func("spapr-eeh/bad-input/values", test_bad_values);
     qtest_add_func("spapr-eeh/host/failures", test_host_failures);
     qtest_add_func("spapr-eeh/host/permanent", test_host_permanent);
+    qtest_add_func("spapr-eeh/qmp/frozen", test_qmp_frozen);
+    qtest_add_func("spapr-eeh/qmp/recovered", test_qmp_recovered);
+    qtest_add_func("spapr-eeh/qmp/permanent", test_qmp_permanent);
+    qtest_add_func("spapr-eeh/qmp/host-data", test_qmp_host_data);
 
     return g_test_run();
 }

@@ -6,7 +6,9 @@
  * captures an error record from what the host can tell (see
  * hw/vfio/vfio-eeh.h) and keeps it until the guest fetches it with
  * ibm,slot-error-detail or LoPAR lets it go (PE reset, DMA released,
- * device removed).  The last records stay available to management.
+ * device removed).  The last records stay available to management
+ * (QMP query-vfio-eeh), and PE state changes are sent to it as VFIO_EEH
+ * events.
  *
  * Copyright (c) 2026 qemu-spapr-eeh developers
  *

@@ -64,4 +64,10 @@ void vfio_pci_eeh_read_host_log(PCIDevice *pdev, VFIOEehHostError *err);
 void vfio_pci_eeh_read_aer(PCIDevice *pdev, VFIOEehHostError *err);
 void vfio_eeh_host_error_clear(VFIOEehHostError *err);
 
+/*
+ * vfio_pci_eeh_host_rid: @pdev's requester id on the host (bus << 8 |
+ * devfn), as host error data names it; false when QEMU does not know it.
+ */
+bool vfio_pci_eeh_host_rid(PCIDevice *pdev, uint16_t *rid);
+
 #endif /* HW_VFIO_VFIO_EEH_H */
