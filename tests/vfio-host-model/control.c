@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "vhm.h"
+#include "sockio.h"
 
 #define MAX_FAIL_RULES  32
 #define MAX_ARGS        16
@@ -704,23 +705,6 @@ static void outbuf_add(void *opaque, const char *line)
     o->len += n + 1;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-    while (len) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -1;
-        }
-        p += n;
-        len -= n;
-    }
-    return 0;
-}
-
 static void *conn_thread(void *arg)
 {
     int fd = (int)(intptr_t)arg;
@@ -736,7 +720,7 @@ static void *conn_thread(void *arg)
 
             *nl = '\0';
             vhm_ctrl_exec(buf, outbuf_add, &o);
-            if (o.p && write_all(fd, o.p, o.len) < 0) {
+            if (o.p && vhm_send_all(fd, o.p, o.len) < 0) {
                 free(o.p);
                 goto out;
             }

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include "sockio.h"
 
 static void usage(FILE *f)
 {
@@ -54,23 +55,6 @@ static int connect_to(const char *path)
     return fd;
 }
 
-static int send_all(int fd, const char *p, size_t len)
-{
-    while (len) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -1;
-        }
-        p += n;
-        len -= n;
-    }
-    return 0;
-}
-
 /* 0 = OK, 1 = ERR, 2 = connection trouble */
 static int transact(int fd, FILE *in, const char *cmd)
 {
@@ -79,8 +63,8 @@ static int transact(int fd, FILE *in, const char *cmd)
     size_t len = strlen(cmd);
     int ret = 2;
 
-    if (send_all(fd, cmd, len) < 0 ||
-        (len && cmd[len - 1] != '\n' && send_all(fd, "\n", 1) < 0)) {
+    if (vhm_send_all(fd, cmd, len) < 0 ||
+        (len && cmd[len - 1] != '\n' && vhm_send_all(fd, "\n", 1) < 0)) {
         fprintf(stderr, "vfio-host-ctl: send: %s\n", strerror(errno));
         return 2;
     }
