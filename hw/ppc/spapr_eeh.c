@@ -179,20 +179,6 @@ static VfioEehErrorSummary *spapr_eeh_summary(SpaprEehPe *pe,
     return s;
 }
 
-static void spapr_eeh_first_vfio(PCIBus *bus, PCIDevice *pdev, void *opaque)
-{
-    PCIDevice **first = opaque;
-
-    if (!*first && object_dynamic_cast(OBJECT(pdev), "vfio-pci")) {
-        *first = pdev;
-    }
-}
-
-static void spapr_eeh_first_vfio_bus(PCIBus *bus, void *opaque)
-{
-    pci_for_each_device_under_bus(bus, spapr_eeh_first_vfio, opaque);
-}
-
 /*
  * Tell management about @kind on @sphb's PE.  The event names the PE's
  * first VFIO device: QMP rate-limits it per device (monitor.c).
@@ -204,10 +190,8 @@ static void spapr_eeh_send_event(SpaprPhbState *sphb, SpaprEehPe *pe,
     g_autoptr(VfioEehErrorSummary) summary = NULL;
     g_autofree char *qom_path = NULL;
     g_autofree char *phb_path = NULL;
-    PCIDevice *first = NULL;
+    PCIDevice *first = spapr_phb_eeh_first_dev(sphb);
 
-    pci_for_each_bus(PCI_HOST_BRIDGE(sphb)->bus, spapr_eeh_first_vfio_bus,
-                     &first);
     if (!first) {
         return;
     }
