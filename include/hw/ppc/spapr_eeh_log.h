@@ -33,7 +33,7 @@ typedef enum SpaprEehErrorClass {
 typedef enum SpaprEehAddrKind {
     SPAPR_EEH_ADDR_UNKNOWN = 0,
     SPAPR_EEH_ADDR_GUEST_IOVA = 1,      /* DMA address as the guest set it */
-    SPAPR_EEH_ADDR_GUEST_MMIO = 2,      /* guest physical address in a BAR */
+    SPAPR_EEH_ADDR_GUEST_MMIO = 2,      /* PCI address in a guest BAR */
     SPAPR_EEH_ADDR__MAX,
 } SpaprEehAddrKind;
 
