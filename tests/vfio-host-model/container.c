@@ -246,6 +246,27 @@ static long create_default_window(VhmContainer *c)
     return 0;
 }
 
+/*
+ * The window that holds @iova, creating the default window first if it is
+ * pending (as the kernel's MAP/UNMAP paths do): NULL with -ENXIO in *ret
+ * when no window holds it.
+ */
+static VhmWindow *dma_window(VhmContainer *c, uint64_t iova, long *ret)
+{
+    int num;
+
+    *ret = create_default_window(c);
+    if (*ret) {
+        return NULL;
+    }
+    num = find_window(c, iova);
+    if (num < 0) {
+        *ret = -ENXIO;
+        return NULL;
+    }
+    return &c->win[num];
+}
+
 static bool is_pow2(uint64_t v)
 {
     return v && !(v & (v - 1));
@@ -451,7 +472,6 @@ static long do_map(VhmContainer *c, void *arg, VhmBuf *lb, uint64_t *iova)
     struct vfio_iommu_type1_dma_map p;
     VhmWindow *w;
     uint64_t pg, n, i;
-    int num;
     long ret;
 
     memcpy(&p, arg, sizeof(p));
@@ -468,15 +488,10 @@ static long do_map(VhmContainer *c, void *arg, VhmBuf *lb, uint64_t *iova)
     if (p.flags & ~(VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE)) {
         return -EINVAL;
     }
-    ret = create_default_window(c);
-    if (ret) {
+    w = dma_window(c, p.iova, &ret);
+    if (!w) {
         return ret;
     }
-    num = find_window(c, p.iova);
-    if (num < 0) {
-        return -ENXIO;
-    }
-    w = &c->win[num];
     pg = 1ULL << w->shift;
     if ((p.size & (pg - 1)) || (p.vaddr & (pg - 1))) {
         return -EINVAL;
@@ -517,7 +532,6 @@ static long do_unmap(VhmContainer *c, void *arg, VhmBuf *lb, uint64_t *iova)
     struct vfio_iommu_type1_dma_unmap p;
     VhmWindow *w;
     uint64_t pg;
-    int num;
     long ret;
 
     memcpy(&p, arg, sizeof(p));
@@ -533,15 +547,10 @@ static long do_unmap(VhmContainer *c, void *arg, VhmBuf *lb, uint64_t *iova)
     if (p.flags) {
         return -EINVAL;
     }
-    ret = create_default_window(c);
-    if (ret) {
+    w = dma_window(c, p.iova, &ret);
+    if (!w) {
         return ret;
     }
-    num = find_window(c, p.iova);
-    if (num < 0) {
-        return -ENXIO;
-    }
-    w = &c->win[num];
     pg = 1ULL << w->shift;
     if ((p.size & (pg - 1)) || (p.iova & (pg - 1))) {
         return -EINVAL;
