@@ -4,6 +4,8 @@
 #                 and the tools (runs ./configure first if needed)
 #   make check    build, then run every test suite ("N passed, N failed")
 #   make demo     build, then walk a freeze/recovery cycle and print it
+#   make compare  real-guest scenarios on stock QEMU and on ours, as a table
+#   make bench    per-call EEH RTAS cost and peak RSS, ours against stock
 #   make clean    remove build output but keep the fetched QEMU source
 #                 (the next make configures again)
 #
@@ -12,7 +14,8 @@
 
 -include config.mak
 
-.PHONY: all build deps check demo checkpatch clean distclean help
+.PHONY: all build deps check demo compare bench checkpatch clean distclean \
+        help
 
 all: build
 
@@ -41,6 +44,12 @@ check: build
 demo: build
 	scripts/demo
 
+compare: build
+	scripts/compare
+
+bench: build
+	scripts/bench
+
 checkpatch: config.mak
 	scripts/checkpatch-all
 
@@ -53,4 +62,4 @@ distclean:
 	rm -rf build config.mak
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'

@@ -88,10 +88,11 @@ class Model:
 
 
 
-def start_qemu(build, run, devices="0001:00:01.0@42", extra=()):
-    """Start QEMU with one vfio-pci device on the host model in directory
-    @run; returns (process, Qtest, Model, env)."""
-    qemu = os.path.join(build, "qemu-build", "qemu-system-ppc64")
+def start_qemu(build, run, devices="0001:00:01.0@42", extra=(), qemu=None):
+    """Start QEMU (@qemu, default: the patched build) with one vfio-pci
+    device on the host model in directory @run; returns (process, Qtest,
+    Model, env)."""
+    qemu = qemu or os.path.join(build, "qemu-build", "qemu-system-ppc64")
     lib = os.path.join(build, "vfio-host-model", "libvfio-host-model.so")
     for f in (qemu, lib):
         if not os.path.exists(f):
