@@ -88,10 +88,12 @@ class Model:
 
 
 
-def start_qemu(build, run, devices="0001:00:01.0@42", extra=(), qemu=None):
+def start_qemu(build, run, devices="0001:00:01.0@42", extra=(), qemu=None,
+               cpu=None):
     """Start QEMU (@qemu, default: the patched build) with one vfio-pci
     device on the host model in directory @run; returns (process, Qtest,
-    Model, env)."""
+    Model, env).  With @cpu, QEMU is pinned to that CPU (set in the child
+    itself: a wrapper such as taskset would take the LD_PRELOAD)."""
     qemu = qemu or os.path.join(build, "qemu-build", "qemu-system-ppc64")
     lib = os.path.join(build, "vfio-host-model", "libvfio-host-model.so")
     for f in (qemu, lib):
@@ -116,8 +118,10 @@ def start_qemu(build, run, devices="0001:00:01.0@42", extra=(), qemu=None):
             "-device", "vfio-pci,sysfsdev=%s/devices/0001:00:01.0,"
             "addr=01.0,id=hostdev0" % env["VHM_SYSFS"]] + list(extra)
     stderr = open(os.path.join(run, "qemu.stderr"), "w")
+    pin = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None \
+        else None
     proc = subprocess.Popen(argv, env=env, stderr=stderr,
-                            stdout=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, preexec_fn=pin)
     srv.settimeout(60)
     try:
         conn, _ = srv.accept()
