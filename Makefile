@@ -3,7 +3,9 @@
 #   make          build qemu-system-ppc64 with the series, the host model
 #                 and the tools (runs ./configure first if needed)
 #   make check    build, then run every test suite ("N passed, N failed")
-#   make demo     build, then walk a freeze/recovery cycle and print it
+#   make demo     build, then boot a Linux guest, freeze its adapter from
+#                 the host and show the recovery and the log it got
+#   make demo-rtas  the same cycle call by call through qtest (no guest)
 #   make compare  real-guest scenarios on stock QEMU and on ours, as a table
 #   make bench    per-call EEH RTAS cost and peak RSS, ours against stock
 #   make clean    remove build output but keep the fetched QEMU source
@@ -14,8 +16,8 @@
 
 -include config.mak
 
-.PHONY: all build deps check demo compare bench checkpatch clean distclean \
-        help
+.PHONY: all build deps check demo demo-rtas compare bench checkpatch clean \
+        distclean help
 
 all: build
 
@@ -44,6 +46,9 @@ check: build
 demo: build
 	scripts/demo
 
+demo-rtas: build
+	scripts/demo-rtas
+
 compare: build
 	scripts/compare
 
@@ -62,4 +67,4 @@ distclean:
 	rm -rf build config.mak
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'

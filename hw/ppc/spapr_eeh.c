@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
 #include "qemu/log.h"
+#include "qemu/timer.h"
 #include "exec/address-spaces.h"
 #include "exec/memory.h"
 #include "hw/pci/pci_device.h"
@@ -35,6 +36,9 @@ typedef struct SpaprEehCapture {
 struct SpaprEehPe {
     bool permanent;                 /* permanent log requested */
     bool stopped;                   /* a capture was made for this stop */
+    bool unavail;                   /* the host reports the PE unavailable */
+    bool unavail_expired;           /* ... for longer than the timeout */
+    int64_t unavail_since;          /* virtual clock ms, when first seen */
     uint32_t freeze_count;
     uint32_t plid_seq;
     uint32_t dropped;               /* records the guest never got */
@@ -353,6 +357,40 @@ static void spapr_eeh_note_state(SpaprPhbState *sphb, SpaprEehPe *pe,
     }
 }
 
+/*
+ * The host kernel answers "unavailable" both for a PE that will not come
+ * back and for one whose parent PE it is recovering itself; VFIO does not
+ * tell the two apart.  Report it as temporary (retry in a second) until it
+ * has lasted eeh-unavailable-timeout seconds of guest time, then as
+ * permanent (PE Unavailable Info 0), so that the guest gives up at once
+ * instead of waiting out its own limit twice.  0 disables the rule.
+ */
+static int spapr_eeh_unavail_info(SpaprPhbState *sphb, SpaprEehPe *pe,
+                                  int state)
+{
+    int64_t now, limit;
+
+    if (state != RTAS_EEH_PE_STATE_UNAVAIL) {
+        pe->unavail = false;
+        pe->unavail_expired = false;
+        return RTAS_EEH_PE_UNAVAIL_INFO;
+    }
+    now = qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL);
+    if (!pe->unavail) {
+        pe->unavail = true;
+        pe->unavail_since = now;
+    }
+    limit = (int64_t)sphb->eeh_unavail_timeout * 1000;
+    if (!limit || now - pe->unavail_since < limit) {
+        return RTAS_EEH_PE_UNAVAIL_INFO;
+    }
+    if (!pe->unavail_expired) {
+        pe->unavail_expired = true;
+        trace_spapr_eeh_unavail_timeout(sphb->index, now - pe->unavail_since);
+    }
+    return 0;
+}
+
 int spapr_eeh_read_state(SpaprPhbState *sphb, int *state, int *unavail_info)
 {
     SpaprEehPe *pe = spapr_eeh_pe(sphb);
@@ -367,7 +405,7 @@ int spapr_eeh_read_state(SpaprPhbState *sphb, int *state, int *unavail_info)
     if (ret != RTAS_OUT_SUCCESS) {
         return ret;
     }
-    *unavail_info = RTAS_EEH_PE_UNAVAIL_INFO;
+    *unavail_info = spapr_eeh_unavail_info(sphb, pe, *state);
     spapr_eeh_note_state(sphb, pe, *state);
     return RTAS_OUT_SUCCESS;
 }

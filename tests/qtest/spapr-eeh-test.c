@@ -71,6 +71,7 @@ typedef struct EehTest {
     int ctrl;
     GString *rbuf;
     uint64_t log_seq;
+    bool stderr_to_file;        /* QEMU's stderr goes to dir/qemu.stderr */
 } EehTest;
 
 static const char *model_lib;
@@ -235,9 +236,12 @@ static void eeh_start(EehTest *t, const EehDev *devs, const char *extra)
                                d->bus ? d->bus : "pci.0");
     }
     qemu = g_strdup_printf("env LD_PRELOAD=%s VHM_DEVICES=%s VHM_SYSFS=%s/sys "
-                           "VHM_CTRL=%s/ctrl.sock VHM_LOG=%s/ops.log %s",
+                           "VHM_CTRL=%s/ctrl.sock VHM_LOG=%s/ops.log %s%s%s%s",
                            model_lib, list->str, t->dir, t->dir, t->dir,
-                           g_getenv("QTEST_QEMU_BINARY"));
+                           g_getenv("QTEST_QEMU_BINARY"),
+                           t->stderr_to_file ? " 2>" : "",
+                           t->stderr_to_file ? t->dir : "",
+                           t->stderr_to_file ? "/qemu.stderr" : "");
     g_setenv("QTEST_EEH_QEMU", qemu, TRUE);
     /* Extra devices (PHBs) come first: the vfio-pci devices may use them */
     cmdline = g_strdup_printf("-machine pseries -m 512M -nodefaults %s%s",
@@ -705,6 +709,8 @@ typedef struct DiagCase {
 } DiagCase;
 
 #define GUEST_BAR0              0x80010000
+/* The model's BAR0 dword 0 (device << 16 | vendor), as a big-endian load */
+#define BAR0_ID_BE              0x361b0500
 
 static void run_diag(gconstpointer data)
 {
@@ -1109,6 +1115,47 @@ static void test_host_failures(void)
     eeh_stop(&t);
 }
 
+/*
+ * A guest retrying a host operation that keeps failing must not flood
+ * QEMU's stderr: one report a second, with the count of those left out.
+ */
+static void test_host_failure_flood(void)
+{
+    EehTest t = { .stderr_to_file = true };
+    g_autofree char *path = NULL;
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    unsigned i, n = 0;
+
+    eeh_start_enabled(&t, one_dev, NULL);
+    vhm_ok(&t, "fail EEH_RESET_HOT EIO 500");
+    for (i = 0; i < 500; i++) {
+        g_assert_cmpint(qrtas_ibm_set_slot_reset(t.qts, &t.alloc, PHB0_BUID,
+                                                 PE_ADDR, SLOT_RESET_HOT),
+                        ==, RTAS_HW_ERROR);
+    }
+    /* The host saw every one of them */
+    {
+        g_autofree char *ops = vhm_eeh_ops(&t);
+        g_auto(GStrv) v = g_strsplit(ops, " ", -1);
+
+        g_assert_cmpuint(g_strv_length(v), ==, 500);
+    }
+    path = g_strdup_printf("%s/qemu.stderr", t.dir);
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    lines = g_strsplit(text, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        if (strstr(lines[i], "EEH_PE_OP")) {
+            g_assert_nonnull(strstr(lines[i], "Input/output error"));
+            n++;
+        }
+    }
+    /* 500 calls take well under a few seconds here; at least one report */
+    g_assert_cmpuint(n, >=, 1);
+    g_assert_cmpuint(n, <=, 10);
+    eeh_stop(&t);
+}
+
 /* A PE the host gave up on stays unavailable through any guest action */
 static void test_host_permanent(void)
 {
@@ -1126,6 +1173,127 @@ static void test_host_permanent(void)
                              EEH_OPT_THAW_IO);
     g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_UNAVAIL);
     g_assert_cmphex(cfg_read(&t, PHB0_BUID, 0), ==, 0xffffffff);
+    eeh_stop(&t);
+}
+
+/*
+ * Host state 5 is passed on as temporary (retry in 1000 ms) until it has
+ * lasted the PHB's eeh-unavailable-timeout seconds of guest time since
+ * QEMU first saw it, and then as permanent (unavailable-info 0).
+ */
+#define NS_PER_S                ((int64_t)1000 * 1000 * 1000)
+#define UNAVAIL_TIMEOUT(s) \
+    "-global spapr-pci-host-bridge.eeh-unavailable-timeout=" #s " "
+
+static uint32_t unavail_info(EehTest *t)
+{
+    uint32_t state = 0xdead, info = 0xdead;
+
+    g_assert_cmpint(qrtas_ibm_read_slot_reset_state2(t->qts, &t->alloc,
+                                                     PHB0_BUID, PE_ADDR,
+                                                     &state, &info),
+                    ==, RTAS_SUCCESS);
+    g_assert_cmpuint(state, ==, PE_STATE_UNAVAIL);
+    return info;
+}
+
+static void test_host_unavail_timeout(void)
+{
+    EehTest t = { 0 };
+    QDict *rsp;
+
+    /* Default: 60 s */
+    eeh_start_enabled(&t, one_dev, NULL);
+    vhm_ok(&t, "unavailable");
+    g_assert_cmpuint(unavail_info(&t), ==, 1000);
+    qtest_clock_step(t.qts, 59 * NS_PER_S);
+    g_assert_cmpuint(unavail_info(&t), ==, 1000);
+    qtest_clock_step(t.qts, NS_PER_S);
+    g_assert_cmpuint(unavail_info(&t), ==, 0);
+    qtest_clock_step(t.qts, NS_PER_S);
+    g_assert_cmpuint(unavail_info(&t), ==, 0);
+    /* The guest's recovery attempts still reach the host */
+    qrtas_ibm_set_slot_reset(t.qts, &t.alloc, PHB0_BUID, PE_ADDR,
+                             SLOT_RESET_HOT);
+    g_assert_cmpuint(unavail_info(&t), ==, 0);
+
+    /* A machine reset starts over while the host PE stays unavailable */
+    rsp = qtest_qmp(t.qts, "{'execute': 'system_reset'}");
+    g_assert_false(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    qtest_qmp_eventwait(t.qts, "RESET");
+    g_assert_cmpuint(unavail_info(&t), ==, 1000);
+    eeh_stop(&t);
+
+    /* A shorter timeout, counted from the first time QEMU saw state 5 */
+    memset(&t, 0, sizeof(t));
+    eeh_start_enabled(&t, one_dev, UNAVAIL_TIMEOUT(2));
+    vhm_ok(&t, "unavailable");
+    qtest_clock_step(t.qts, 10 * NS_PER_S);
+    g_assert_cmpuint(unavail_info(&t), ==, 1000);
+    qtest_clock_step(t.qts, 2 * NS_PER_S - 1);
+    g_assert_cmpuint(unavail_info(&t), ==, 1000);
+    qtest_clock_step(t.qts, 1);
+    g_assert_cmpuint(unavail_info(&t), ==, 0);
+    eeh_stop(&t);
+
+    /* 0: never permanent */
+    memset(&t, 0, sizeof(t));
+    eeh_start_enabled(&t, one_dev, UNAVAIL_TIMEOUT(0));
+    vhm_ok(&t, "unavailable");
+    g_assert_cmpuint(unavail_info(&t), ==, 1000);
+    qtest_clock_step(t.qts, 3600 * NS_PER_S);
+    g_assert_cmpuint(unavail_info(&t), ==, 1000);
+    eeh_stop(&t);
+}
+
+/*
+ * MMIO that no device claims in a PHB window ends like an Unsupported
+ * Request on a real PHB: all-ones for a load, a dropped store, no machine
+ * check.  eeh_dev_break does this: memory decoding off, then a load from
+ * the BAR.  The PHB property unclaimed-mmio-ones=off restores the decode
+ * error (qtest reads it as 0).
+ */
+#define PHB0_MEM32_CPU          0x200080000000ULL /* PCI bus 0x80000000 */
+#define PCI_MEM32_BUS           0x80000000ULL
+#define UNCLAIMED               (PHB0_MEM32_CPU + 0x100000)
+
+static void test_unclaimed_mmio(void)
+{
+    EehTest t = { 0 };
+    uint64_t bar0 = PHB0_MEM32_CPU + GUEST_BAR0 - PCI_MEM32_BUS;
+
+    eeh_start_enabled(&t, one_dev, NULL);
+    g_assert_cmphex(qtest_readb(t.qts, UNCLAIMED), ==, 0xff);
+    g_assert_cmphex(qtest_readw(t.qts, UNCLAIMED + 2), ==, 0xffff);
+    g_assert_cmphex(qtest_readl(t.qts, UNCLAIMED + 4), ==, 0xffffffff);
+    g_assert_cmphex(qtest_readq(t.qts, UNCLAIMED + 8), ==, UINT64_MAX);
+    qtest_writel(t.qts, UNCLAIMED, 0x12345678);
+    g_assert_cmphex(qtest_readl(t.qts, UNCLAIMED), ==, 0xffffffff);
+
+    /* BAR0 decoded: the device's identification register answers */
+    g_assert_cmpint(qrtas_ibm_write_pci_config(t.qts, &t.alloc, PHB0_BUID,
+                                               DEV_CFG_ADDR | 0x10, 4,
+                                               GUEST_BAR0), ==, 0);
+    g_assert_cmpint(qrtas_ibm_write_pci_config(t.qts, &t.alloc, PHB0_BUID,
+                                               DEV_CFG_ADDR | 0x04, 2,
+                                               0x0002), ==, 0);
+    g_assert_cmphex(qtest_readl(t.qts, bar0), ==, BAR0_ID_BE);
+    /* Memory decoding off: all-ones, the PE stays as it was */
+    g_assert_cmpint(qrtas_ibm_write_pci_config(t.qts, &t.alloc, PHB0_BUID,
+                                               DEV_CFG_ADDR | 0x04, 2,
+                                               0x0000), ==, 0);
+    g_free(vhm_eeh_ops(&t));
+    g_assert_cmphex(qtest_readl(t.qts, bar0), ==, 0xffffffff);
+    g_assert_cmphex(qtest_readb(t.qts, bar0 + 0x10), ==, 0xff);
+    g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_NORMAL);
+    assert_eeh_ops(&t, "GET_STATE@42");
+    eeh_stop(&t);
+
+    memset(&t, 0, sizeof(t));
+    eeh_start_enabled(&t, one_dev,
+                      "-global spapr-pci-host-bridge.unclaimed-mmio-ones=off ");
+    g_assert_cmphex(qtest_readl(t.qts, UNCLAIMED), ==, 0);
     eeh_stop(&t);
 }
 
@@ -1353,6 +1521,10 @@ int main(int argc, char *argv[])
     qtest_add_func("spapr-eeh/bad-input/values", test_bad_values);
     qtest_add_func("spapr-eeh/host/failures", test_host_failures);
     qtest_add_func("spapr-eeh/host/permanent", test_host_permanent);
+    qtest_add_func("spapr-eeh/host/failure-flood", test_host_failure_flood);
+    qtest_add_func("spapr-eeh/host/unavailable-timeout",
+                   test_host_unavail_timeout);
+    qtest_add_func("spapr-eeh/unclaimed-mmio", test_unclaimed_mmio);
     qtest_add_func("spapr-eeh/qmp/frozen", test_qmp_frozen);
     qtest_add_func("spapr-eeh/qmp/recovered", test_qmp_recovered);
     qtest_add_func("spapr-eeh/qmp/permanent", test_qmp_permanent);

@@ -27,8 +27,10 @@ typedef struct SpaprEehPe SpaprEehPe;
 
 /*
  * ibm,read-slot-reset-state2 on @sphb: the PE state as the host reports
- * it, or 5 once the guest asked for a permanent error log.  Captures an
- * error record on the first stop.  Returns an RTAS status.
+ * it, or 5 once the guest asked for a permanent error log.  Host state 5
+ * is reported as temporary until it has lasted the PHB's
+ * eeh-unavailable-timeout, then as permanent (@unavail_info 0).  Captures
+ * an error record on the first stop.  Returns an RTAS status.
  */
 int spapr_eeh_read_state(SpaprPhbState *sphb, int *state, int *unavail_info);
 
