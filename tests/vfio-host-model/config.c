@@ -255,8 +255,21 @@ static int parse_device_kv(VhmDev *d, const char *key, const char *val,
         }
         if (key[0] == 'v') {
             d->vendor = v;
+            d->vendor_set = true;
         } else {
             d->devid = v;
+            d->devid_set = true;
+        }
+        return 0;
+    }
+    if (!strcmp(key, "personality")) {
+        if (!strcmp(val, "default")) {
+            d->personality = VHM_PERS_DEFAULT;
+        } else if (!strcmp(val, "virtio")) {
+            d->personality = VHM_PERS_VIRTIO;
+        } else {
+            snprintf(err, errlen, "personality=default|virtio");
+            return -1;
         }
         return 0;
     }
@@ -379,6 +392,15 @@ int vhm_config_parse_line(const char *line, char *err, size_t errlen)
         if (parse_device_kv(d, kv[i], eq + 1, err, errlen) < 0) {
             vhm.ndevs--;
             return -1;
+        }
+    }
+    if (d->personality == VHM_PERS_VIRTIO) {
+        /* explicit vendor=/devid= win, in any order */
+        if (!d->vendor_set) {
+            d->vendor = VHM_VIRTIO_VENDOR;
+        }
+        if (!d->devid_set) {
+            d->devid = VHM_VIRTIO_DEVID;
         }
     }
     return 0;

@@ -13,10 +13,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/uio.h>
 #include <unistd.h>
+#include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
 #include "vhm.h"
@@ -858,4 +861,212 @@ void vhm_container_close(VhmContainer *c)
     if (!c->ngroups) {
         container_free(c);
     }
+}
+
+/*
+ * The DMA engine: a device reads or writes guest memory through the
+ * container's TCEs, as the PHB would.  The TCE gives the QEMU virtual
+ * address of the page (the vaddr of MAP_DMA, which the kernel would have
+ * pinned); since the model lives in QEMU's process it copies directly.
+ */
+
+/* copy between buf and our own address space, EFAULT instead of SIGSEGV */
+static long self_copy(VhmContainer *c, uint64_t va, uint8_t *buf,
+                      size_t len, bool write)
+{
+    struct iovec local = { .iov_base = buf, .iov_len = len };
+    struct iovec remote = { .iov_base = (void *)(uintptr_t)va,
+                            .iov_len = len };
+    ssize_t n;
+
+    if (write) {
+        n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+    } else {
+        n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+    }
+    if (n == (ssize_t)len) {
+        return 0;
+    }
+    if (n < 0 && (errno == ENOSYS || errno == EPERM) &&
+        prereg_lookup(c, va, len)) {
+        /* no process_vm_*: preregistered memory is known to be mapped */
+        if (write) {
+            memcpy((void *)(uintptr_t)va, buf, len);
+        } else {
+            memcpy(buf, (void *)(uintptr_t)va, len);
+        }
+        return 0;
+    }
+    return -EFAULT;
+}
+
+/*
+ * Translate [iova, iova + len) page by page.  With buf == NULL only check
+ * that every page has a TCE that allows the access; else copy too.
+ */
+static long dma_walk(VhmContainer *c, uint64_t iova, uint8_t *buf,
+                     size_t len, bool write, char *err, size_t errlen)
+{
+    uint32_t need = write ? VFIO_DMA_MAP_FLAG_WRITE : VFIO_DMA_MAP_FLAG_READ;
+    size_t done = 0;
+
+    while (done < len) {
+        uint64_t cur = iova + done;
+        int num = find_window(c, cur);
+        uint64_t pg, page, chunk;
+        VhmMapEnt *e;
+        long idx;
+
+        if (num < 0) {
+            snprintf(err, errlen, "iova 0x%" PRIx64 " is in no DMA window",
+                     cur);
+            return -ENXIO;
+        }
+        pg = 1ULL << c->win[num].shift;
+        page = cur & ~(pg - 1);
+        idx = map_find(&c->map, page);
+        if (idx < 0) {
+            snprintf(err, errlen, "iova 0x%" PRIx64 " is not mapped "
+                     "(no TCE in window %d)", cur, num);
+            return -EFAULT;
+        }
+        e = &c->map.tab[idx];
+        if (!(e->flags & need)) {
+            snprintf(err, errlen, "iova 0x%" PRIx64 ": the TCE does not "
+                     "let the device %s (flags=0x%x)", cur,
+                     write ? "write" : "read", e->flags);
+            return -EACCES;
+        }
+        chunk = page + pg - cur;
+        if (chunk > len - done) {
+            chunk = len - done;
+        }
+        if (buf && self_copy(c, e->vaddr + (cur - page), buf + done,
+                             chunk, write) < 0) {
+            snprintf(err, errlen, "iova 0x%" PRIx64 " -> vaddr 0x%" PRIx64
+                     " is not accessible", cur, e->vaddr + (cur - page));
+            return -EFAULT;
+        }
+        done += chunk;
+    }
+    return 0;
+}
+
+long vhm_dma_rw(VhmDev *d, uint64_t iova, uint8_t *buf, size_t len,
+                bool write, char *err, size_t errlen)
+{
+    VhmGroup *g = d->group;
+    VhmContainer *c = g->cont;
+    uint32_t cmd = vhm_ld(&d->cfg[PCI_COMMAND], 2);
+    long ret;
+
+    if (!len || len > VHM_DMA_MAX) {
+        snprintf(err, errlen, "length must be 1..%d", VHM_DMA_MAX);
+        return -EINVAL;
+    }
+    if (iova + len < iova) {
+        snprintf(err, errlen, "iova range wraps");
+        return -EINVAL;
+    }
+    if (!c || !c->iommu) {
+        snprintf(err, errlen, "group %d has no container with an IOMMU",
+                 g->id);
+        return -ENODEV;
+    }
+    /* a frozen PE's PHB drops the device's DMA (the PE is DMA-stopped) */
+    if (g->unavailable || g->dma_frozen) {
+        snprintf(err, errlen, "PE of group %d is %s: DMA stopped", g->id,
+                 g->unavailable ? "unavailable" : "frozen");
+        return -EIO;
+    }
+    if (!(cmd & PCI_COMMAND_MASTER)) {
+        snprintf(err, errlen, "bus mastering is off (COMMAND=0x%04x)", cmd);
+        return -EPERM;
+    }
+    /* check every page first, so that a failing write writes nothing */
+    ret = dma_walk(c, iova, NULL, len, write, err, errlen);
+    if (ret) {
+        return ret;
+    }
+    return dma_walk(c, iova, buf, len, write, err, errlen);
+}
+
+/* the mapped ranges, merged where both iova and vaddr are contiguous */
+
+static int ent_cmp(const void *a, const void *b)
+{
+    const VhmMapEnt *x = a, *y = b;
+
+    return x->iova < y->iova ? -1 : x->iova > y->iova;
+}
+
+#define MAPS_MAX_RUNS   256
+
+void vhm_container_maps(VhmContainer *c,
+                        void (*out)(void *, const char *), void *opaque)
+{
+    char line[256];
+    VhmMapEnt *v = NULL;
+    size_t i, n = 0, runs = 0;
+    int w;
+
+    if (!c || !c->iommu) {
+        out(opaque, "no IOMMU");
+        return;
+    }
+    if (c->def_window_pending) {
+        out(opaque, "window=0 pending (created by the first MAP/UNMAP)");
+    }
+    for (w = 0; w < VHM_MAX_WINDOWS; w++) {
+        VhmWindow *win = &c->win[w];
+
+        if (win->used) {
+            snprintf(line, sizeof(line), "window=%d start=0x%" PRIx64
+                     " size=0x%" PRIx64 " shift=%u levels=%u", w,
+                     win->start, win->size, win->shift, win->levels);
+            out(opaque, line);
+        }
+    }
+    if (c->map.count) {
+        v = malloc(c->map.count * sizeof(*v));
+    }
+    for (i = 0; v && i < c->map.cap; i++) {
+        if (c->map.tab[i].used) {
+            v[n++] = c->map.tab[i];
+        }
+    }
+    if (v) {
+        qsort(v, n, sizeof(*v), ent_cmp);
+    }
+    for (i = 0; i < n;) {
+        int num = find_window(c, v[i].iova);
+        uint64_t pg = num < 0 ? 4096 : 1ULL << c->win[num].shift;
+        uint64_t size = pg;
+        size_t j = i + 1;
+
+        while (j < n && v[j].iova == v[i].iova + size &&
+               v[j].vaddr == v[i].vaddr + size && v[j].flags == v[i].flags) {
+            size += pg;
+            j++;
+        }
+        if (runs < MAPS_MAX_RUNS) {
+            snprintf(line, sizeof(line), "map window=%d iova=0x%" PRIx64
+                     " size=0x%" PRIx64 " vaddr=0x%" PRIx64 " flags=%s%s "
+                     "pages=%zu", num, v[i].iova, size, v[i].vaddr,
+                     v[i].flags & VFIO_DMA_MAP_FLAG_READ ? "r" : "-",
+                     v[i].flags & VFIO_DMA_MAP_FLAG_WRITE ? "w" : "-",
+                     j - i);
+            out(opaque, line);
+        }
+        runs++;
+        i = j;
+    }
+    if (runs > MAPS_MAX_RUNS) {
+        snprintf(line, sizeof(line), "... %zu more ranges",
+                 runs - MAPS_MAX_RUNS);
+        out(opaque, line);
+    }
+    snprintf(line, sizeof(line), "maps=%zu ranges=%zu", n, runs);
+    out(opaque, line);
+    free(v);
 }

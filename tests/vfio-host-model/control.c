@@ -443,6 +443,129 @@ static int cmd_diag_dump(Cmd *c)
     return 0;
 }
 
+/* the arguments of a command that are not key=value */
+static int positional(Cmd *c, const char **pos, int max)
+{
+    int i, n = 0;
+
+    for (i = 1; i < c->argc; i++) {
+        if (!strchr(c->argv[i], '=')) {
+            if (n == max) {
+                return -1;
+            }
+            pos[n++] = c->argv[i];
+        }
+    }
+    return n;
+}
+
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9') {
+        return ch - '0';
+    }
+    if (ch >= 'a' && ch <= 'f') {
+        return ch - 'a' + 10;
+    }
+    if (ch >= 'A' && ch <= 'F') {
+        return ch - 'A' + 10;
+    }
+    return -1;
+}
+
+/*
+ * dma-read <iova> <len> [dev=BDF] / dma-write <iova> <hex bytes> [dev=BDF]:
+ * the device's DMA engine, through its container's TCEs.
+ */
+static int cmd_dma(Cmd *c)
+{
+    static uint8_t buf[VHM_DMA_MAX];
+    bool write = !strcmp(c->argv[0], "dma-write");
+    const char *err = NULL, *pos[2];
+    char why[256], line[128];
+    uint64_t iova, len;
+    VhmDev *d;
+    size_t i, k;
+    long ret;
+
+    d = pick_dev(c, &err);
+    if (!d) {
+        say(c, "ERR %s", err);
+        return -1;
+    }
+    if (positional(c, pos, 2) != 2 || vhm_parse_u64(pos[0], 0, &iova) < 0) {
+        say(c, write ? "ERR usage: dma-write <iova> <hex bytes> [dev=BDF]"
+                     : "ERR usage: dma-read <iova> <len> [dev=BDF]");
+        return -1;
+    }
+    if (write) {
+        const char *h = pos[1];
+        size_t n = strlen(h);
+
+        if (n >= 2 && h[0] == '0' && (h[1] == 'x' || h[1] == 'X')) {
+            h += 2;
+            n -= 2;
+        }
+        if (!n || n % 2 || n / 2 > VHM_DMA_MAX) {
+            say(c, "ERR dma-write needs an even number of hex digits");
+            return -1;
+        }
+        for (i = 0; i < n / 2; i++) {
+            int hi = hexval(h[2 * i]), lo = hexval(h[2 * i + 1]);
+
+            if (hi < 0 || lo < 0) {
+                say(c, "ERR bad hex byte at %zu", i);
+                return -1;
+            }
+            buf[i] = (uint8_t)(hi << 4 | lo);
+        }
+        len = n / 2;
+    } else if (vhm_parse_u64(pos[1], 0, &len) < 0) {
+        say(c, "ERR bad length");
+        return -1;
+    }
+    ret = vhm_dma_rw(d, iova, buf, len, write, why, sizeof(why));
+    vhm_log("DMA %s dev=%s group=%d iova=0x%" PRIx64 " len=%" PRIu64
+            " = %ld%s%s", write ? "write" : "read", d->bdf, d->group->id,
+            iova, len, ret < 0 ? -1L : ret, ret < 0 ? " " : "",
+            ret < 0 ? vhm_errno_name((int)-ret) : "");
+    if (ret < 0) {
+        say(c, "ERR %s: %s", vhm_errno_name((int)-ret), why);
+        return -1;
+    }
+    if (!write) {
+        say(c, "dev=%s group=%d iova=0x%" PRIx64 " len=%" PRIu64, d->bdf,
+            d->group->id, iova, len);
+        for (i = 0; i < len; i += 16) {
+            int n = snprintf(line, sizeof(line), "0x%" PRIx64 ":",
+                             iova + i);
+
+            for (k = i; k < len && k < i + 16; k++) {
+                n += snprintf(line + n, sizeof(line) - n, "%s%02x",
+                              (k - i) % 4 ? "" : " ", buf[k]);
+            }
+            say(c, "%s", line);
+        }
+    }
+    say(c, "OK %" PRIu64, len);
+    return 0;
+}
+
+static int cmd_maps(Cmd *c)
+{
+    const char *err = NULL;
+    VhmGroup *g = pick_group(c, &err);
+
+    if (!g) {
+        say(c, "ERR %s", err);
+        return -1;
+    }
+    say(c, "group=%d container=%d", g->id, g->cont ? g->cont->id : -1);
+    vhm_container_maps(g->cont, c->out, c->opaque);
+    say(c, "OK");
+    return 0;
+}
+
 static int cmd_group_simple(Cmd *c)
 {
     const char *err = NULL;
@@ -593,6 +716,9 @@ static void cmd_help(Cmd *c)
         "diag-dump [group=N]",
         "log [from]",
         "signal intx|msi <n>|err|req [dev=BDF]",
+        "dma-read <iova> <len> [dev=BDF]",
+        "dma-write <iova> <hex bytes> [dev=BDF]",
+        "maps [group=N]",
         "fail <name> <errno> [count]",
         "mark <text>",
         "reset-log",
@@ -630,7 +756,7 @@ int vhm_ctrl_exec(const char *line, void (*out)(void *, const char *),
     vhm_lock();
     if (strcmp(c.argv[0], "log") && strcmp(c.argv[0], "state") &&
         strcmp(c.argv[0], "help") && strcmp(c.argv[0], "mark") &&
-        strcmp(c.argv[0], "diag-dump")) {
+        strcmp(c.argv[0], "diag-dump") && strcmp(c.argv[0], "maps")) {
         char clean[1024];
 
         snprintf(clean, sizeof(clean), "%s", line);
@@ -647,6 +773,11 @@ int vhm_ctrl_exec(const char *line, void (*out)(void *, const char *),
         ret = cmd_diag_dump(&c);
     } else if (!strcmp(c.argv[0], "log")) {
         ret = cmd_log(&c);
+    } else if (!strcmp(c.argv[0], "dma-read") ||
+               !strcmp(c.argv[0], "dma-write")) {
+        ret = cmd_dma(&c);
+    } else if (!strcmp(c.argv[0], "maps")) {
+        ret = cmd_maps(&c);
     } else if (!strcmp(c.argv[0], "signal")) {
         ret = cmd_signal(&c);
     } else if (!strcmp(c.argv[0], "fail")) {

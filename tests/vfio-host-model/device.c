@@ -62,6 +62,41 @@ static uint32_t cfg_get(VhmDev *d, int off, int len)
 }
 
 /*
+ * One struct virtio_pci_cap (include/uapi/linux/virtio_pci.h) at pos:
+ * vendor-specific capability, cfg_type, BAR, offset and length in it.
+ * vfio-pci virtualizes the ID and next pointer and passes the rest of a
+ * vendor capability through, read-only here.
+ */
+static void virtio_cap(VhmDev *d, int pos, int next, int len, int type,
+                       uint32_t off)
+{
+    cfg_set(d, pos + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_VNDR);
+    cfg_set(d, pos + PCI_CAP_LIST_NEXT, 1, next);
+    cfg_virt(d, pos, 2);
+    cfg_set(d, pos + 2, 1, len);            /* cap_len */
+    cfg_set(d, pos + 3, 1, type);           /* cfg_type */
+    cfg_set(d, pos + 4, 1, VHM_VIRTIO_BAR); /* bar */
+    cfg_set(d, pos + 8, 4, off);            /* offset */
+    cfg_set(d, pos + 12, 4, VHM_VIRTIO_REGION_LEN); /* length */
+}
+
+/*
+ * The capabilities a modern virtio-pci function has, as vp_modern_probe()
+ * looks for them: common (1), ISR (3), device (4) and notify (2, with
+ * notify_off_multiplier), each 4 KiB of BAR2.
+ */
+static void virtio_caps_build(VhmDev *d)
+{
+    const int p = VHM_CAP_VIRTIO;
+
+    virtio_cap(d, p, p + 0x10, 16, 1, VHM_VIRTIO_COMMON_OFF);
+    virtio_cap(d, p + 0x10, p + 0x20, 16, 3, VHM_VIRTIO_ISR_OFF);
+    virtio_cap(d, p + 0x20, p + 0x30, 16, 4, VHM_VIRTIO_DEVICE_OFF);
+    virtio_cap(d, p + 0x30, 0, 20, 2, VHM_VIRTIO_NOTIFY_OFF);
+    cfg_set(d, p + 0x30 + 16, 4, VHM_VIRTIO_NOTIFY_MULT);
+}
+
+/*
  * Build the config space as vfio-pci presents it right after the device
  * was opened.  With keep_sticky, the AER status/mask/severity/header
  * registers keep their value, as they do across FLR and hot reset.
@@ -137,7 +172,8 @@ static void config_build(VhmDev *d, bool keep_sticky)
 
     /* PCI Express v2, endpoint */
     cfg_set(d, VHM_CAP_EXP + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_EXP);
-    cfg_set(d, VHM_CAP_EXP + PCI_CAP_LIST_NEXT, 1, 0);
+    cfg_set(d, VHM_CAP_EXP + PCI_CAP_LIST_NEXT, 1,
+            d->personality == VHM_PERS_VIRTIO ? VHM_CAP_VIRTIO : 0);
     cfg_virt(d, VHM_CAP_EXP, 2);
     cfg_set(d, VHM_CAP_EXP + PCI_EXP_FLAGS, 2,
             2 | (PCI_EXP_TYPE_ENDPOINT << 4));
@@ -153,6 +189,10 @@ static void config_build(VhmDev *d, bool keep_sticky)
     cfg_set(d, VHM_CAP_EXP + PCI_EXP_LNKSTA, 2, 0x0083);
     cfg_set(d, VHM_CAP_EXP + PCI_EXP_DEVCAP2, 4, 0x0000001fu);
     cfg_wmask(d, VHM_CAP_EXP + PCI_EXP_DEVCTL2, 2, 0x000f);
+
+    if (d->personality == VHM_PERS_VIRTIO) {
+        virtio_caps_build(d);
+    }
 
     /* AER extended capability, v2, end of list */
     cfg_set(d, VHM_ECAP_AER, 4, PCI_EXT_CAP_ID_ERR | (2 << 16));

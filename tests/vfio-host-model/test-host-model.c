@@ -48,6 +48,8 @@
 #define DEV_F   "0004:00:01.0"      /* group 47: eio, other IDs */
 #define DEV_G   "0005:00:01.0"      /* group 48, host PE 7 ... */
 #define DEV_H   "0005:00:01.1"      /* ... shared with G */
+#define DEV_I   "0006:00:01.0"      /* group 49: virtio personality ... */
+#define DEV_J   "0006:00:02.0"      /* ... with devid=0x1043 */
 
 static const char config_text[] =
     "# written by test-host-model\n"
@@ -59,7 +61,9 @@ static const char config_text[] =
     "device " DEV_E " group=46 viable=0\n"
     "device " DEV_F " group=47 cfg_frozen=eio vendor=0x1234 devid=0x5678\n"
     "device " DEV_G " group=48 pe=7\n"
-    "device " DEV_H " group=48\n";
+    "device " DEV_H " group=48\n"
+    "device " DEV_I " group=49 personality=virtio\n"
+    "device " DEV_J " group=49 devid=0x1043 personality=virtio\n";
 
 /* snprintf without the compiler's truncation warnings */
 static int xsnprintf(char *buf, size_t len, const char *fmt, ...)
@@ -1371,6 +1375,240 @@ static void test_faults(int c1, int dev)
 }
 
 static int run_cli(const char *input, const char *const *args, char *out,
+                   size_t outlen);
+
+/* the DMA engine: dma-read/dma-write through the container's TCEs */
+
+/* bytes of the "0x<iova>: <hex>..." lines of a dma-read reply */
+static size_t dma_bytes(const char *out, uint8_t *buf, size_t cap)
+{
+    size_t n = 0;
+    const char *p = out;
+
+    while (p && *p) {
+        const char *eol = strchr(p, '\n');
+        const char *c = strchr(p, ':');
+
+        if (!strncmp(p, "0x", 2) && c && (!eol || c < eol)) {
+            for (c++; *c && *c != '\n'; c++) {
+                unsigned v;
+
+                if (*c == ' ') {
+                    continue;
+                }
+                if (sscanf(c, "%2x", &v) != 1 || n == cap) {
+                    return n;
+                }
+                buf[n++] = v;
+                c++;
+            }
+        }
+        p = eol ? eol + 1 : NULL;
+    }
+    return n;
+}
+
+/* dma-read through the control socket: 0 and the bytes, or 1 with last */
+static int dma_read(const char *args, uint8_t *buf, size_t cap, size_t *n,
+                    char *last, size_t lastlen)
+{
+    static char out[65536];
+    char cmd[256];
+    int r;
+
+    xsnprintf(cmd, sizeof(cmd), "dma-read %s", args);
+    r = ctl(cmd, out, sizeof(out), last, lastlen);
+    *n = r == 0 ? dma_bytes(out, buf, cap) : 0;
+    return r;
+}
+
+static void test_dma(int c1, int dev)
+{
+    const char *a_read[] = { "-s", ctl_path, "dma-read", "0x10010", "4",
+                             NULL };
+    const char *a_bad[] = { "-s", ctl_path, "dma-read", "0x1000", "4", NULL };
+    uint8_t *m = mem;
+    uint8_t buf[256];
+    char last[256], out[4096], want[128];
+    uint64_t ddw = 0;
+    size_t n, i;
+    char *log;
+    uint64_t seq;
+    int good;
+
+    for (i = 0; i < mem_size; i++) {
+        m[i] = (uint8_t)(i * 7 + (i >> 12));
+    }
+    cfg_wr(dev, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+    map(c1, 0x10000, m + 0x20000, 2 * 4096, 3);
+    ok(dma_read("0x10000 16", buf, sizeof(buf), &n, last, sizeof(last)) == 1
+       && !strncmp(last, "ERR EPERM", 9), "DMA: bus mastering off -> EPERM");
+    cfg_wr(dev, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    seq = log_next();
+    ok(dma_read("0x10ff8 16", buf, sizeof(buf), &n, last, sizeof(last)) == 0
+       && !strcmp(last, "OK 16") && n == 16 &&
+       !memcmp(buf, m + 0x20ff8, 16),
+       "DMA read across a 4K TCE boundary copies guest memory");
+    log = log_since(seq);
+    ok(strstr(log, "CTRL dma-read 0x10ff8 16") &&
+       strstr(log, "DMA read dev=" DEV_A " group=42 iova=0x10ff8 len=16 = 0"),
+       "DMA read is logged (command and result)");
+    map(c1, 0x12000, m + 0x40000, 4096, 3);
+    ok(dma_read("0x11ff0 32", buf, sizeof(buf), &n, NULL, 0) == 0 &&
+       n == 32 && !memcmp(buf, m + 0x21ff0, 16) &&
+       !memcmp(buf + 16, m + 0x40000, 16),
+       "DMA read translates each page through its own TCE");
+    ok(dma_read("0x1000 4", buf, sizeof(buf), &n, last, sizeof(last)) == 1 &&
+       strstr(last, "ERR EFAULT") && strstr(last, "0x1000 is not mapped"),
+       "DMA read of an iova without TCE -> ERR EFAULT");
+    ok(dma_read("0x11ffc 8", buf, sizeof(buf), &n, NULL, 0) == 0 &&
+       dma_read("0x12ffc 8", buf, sizeof(buf), &n, last, sizeof(last)) == 1
+       && strstr(last, "0x13000 is not mapped"),
+       "DMA read running into an unmapped page -> ERR, names that page");
+    ok(dma_read("0x10000000000 4", buf, sizeof(buf), &n, last,
+                sizeof(last)) == 1 && strstr(last, "ERR ENXIO"),
+       "DMA read outside every window -> ERR ENXIO");
+    ok(dma_read("0x10000 0", buf, sizeof(buf), &n, last, sizeof(last)) == 1
+       && strstr(last, "ERR EINVAL") &&
+       dma_read("0x10000 65537", buf, sizeof(buf), &n, NULL, 0) == 1,
+       "DMA length 0 or above 65536 -> ERR");
+    ok(dma_read("0x10000", buf, sizeof(buf), &n, last, sizeof(last)) == 1
+       && strstr(last, "usage"), "dma-read without a length -> usage");
+
+    ok(ctl_ok("dma-write 0x10010 deadbeef") == 0 &&
+       !memcmp(m + 0x20010, "\xde\xad\xbe\xef", 4),
+       "DMA write lands in guest memory");
+    ok(ctl("dma-write 0x10010 abc", NULL, 0, last, sizeof(last)) == 1 &&
+       ctl("dma-write 0x10010 zz", NULL, 0, NULL, 0) == 1,
+       "dma-write with an odd or bad hex string -> ERR");
+    map(c1, 0x13000, m + 0x50000, 4096, VFIO_DMA_MAP_FLAG_READ);
+    map(c1, 0x14000, m + 0x60000, 4096, VFIO_DMA_MAP_FLAG_WRITE);
+    ok(dma_read("0x13000 4", buf, sizeof(buf), &n, NULL, 0) == 0 &&
+       ctl("dma-write 0x13000 01020304", NULL, 0, last, sizeof(last)) == 1 &&
+       strstr(last, "ERR EACCES") && m[0x50000] != 1,
+       "read-only TCE: the device reads, its write -> ERR EACCES");
+    ok(dma_read("0x14000 4", buf, sizeof(buf), &n, last, sizeof(last)) == 1
+       && strstr(last, "ERR EACCES") &&
+       ctl_ok("dma-write 0x14000 01020304") == 0 &&
+       !memcmp(m + 0x60000, "\x01\x02\x03\x04", 4),
+       "write-only TCE: the device writes, its read -> ERR EACCES");
+    memcpy(want, m + 0x40ff8, 8);
+    ok(ctl("dma-write 0x12ff8 00000000000000000000000000000000", NULL, 0,
+           last, sizeof(last)) == 1 && !memcmp(m + 0x40ff8, want, 8),
+       "a DMA write that fails on a later page writes nothing");
+
+    ctl_ok("freeze dma");
+    memcpy(want, m + 0x20010, 4);
+    ok(dma_read("0x10000 16", buf, sizeof(buf), &n, last, sizeof(last)) == 1
+       && strstr(last, "ERR EIO") && strstr(last, "frozen") && n == 0,
+       "DMA read while the PE is DMA-frozen -> ERR EIO");
+    ok(ctl("dma-write 0x10010 00000000", NULL, 0, NULL, 0) == 1 &&
+       !memcmp(m + 0x20010, want, 4),
+       "DMA write while frozen -> ERR, memory unchanged");
+    ok(strstr(log_since(seq), "DMA read dev=" DEV_A " group=42 iova=0x10000 "
+              "len=16 = -1 EIO") != NULL, "refused DMA is logged with EIO");
+    ok(eeh(c1, VFIO_EEH_PE_UNFREEZE_DMA) == 0 &&
+       dma_read("0x10000 16", buf, sizeof(buf), &n, NULL, 0) == 0 &&
+       !memcmp(buf, m + 0x20000, 16), "UNFREEZE_DMA: DMA works again");
+    ctl_ok("freeze mmio");
+    ok(dma_read("0x10000 16", buf, sizeof(buf), &n, NULL, 0) == 0,
+       "an MMIO-only freeze does not stop DMA");
+    ctl_ok("thaw");
+    ctl_ok("freeze all");
+    ok(dma_read("0x10000 16", buf, sizeof(buf), &n, NULL, 0) == 1,
+       "freeze all stops DMA");
+    ctl_ok("thaw");
+    ok(dma_read("0x10000 16", buf, sizeof(buf), &n, NULL, 0) == 0,
+       "host thaw: DMA works again");
+    eeh(c1, VFIO_EEH_PE_RESET_HOT);
+    good = dma_read("0x10000 16", buf, sizeof(buf), &n, NULL, 0) == 1;
+    eeh(c1, VFIO_EEH_PE_RESET_DEACTIVATE);
+    ok(good && dma_read("0x10000 16", buf, sizeof(buf), &n, NULL, 0) == 0,
+       "PE reset: DMA stopped until RESET_DEACTIVATE");
+    ok(dma_read("0x10000 16 dev=" DEV_B, buf, sizeof(buf), &n, last,
+                sizeof(last)) == 1 && strstr(last, "ERR ENODEV") &&
+       strstr(last, "group 43"),
+       "DMA of a device whose group has no container -> ERR ENODEV");
+
+    ok(ctl("maps", out, sizeof(out), NULL, 0) == 0 &&
+       strstr(out, "group=42 container=") &&
+       strstr(out, "window=0 start=0x0 size=0x40000000 shift=12 levels=1"),
+       "maps lists the windows");
+    xsnprintf(want, sizeof(want), "map window=0 iova=0x10000 size=0x2000 "
+              "vaddr=0x%llx flags=rw pages=2",
+              (unsigned long long)(uintptr_t)(m + 0x20000));
+    ok(strstr(out, want) && strstr(out, "maps=5 ranges=4"),
+       "maps merges contiguous TCEs into ranges");
+    ok(run_cli(NULL, a_read, out, sizeof(out)) == 0 &&
+       strstr(out, "\n0x10010: deadbeef\nOK 4\n"),
+       "CLI: dma-read prints the bytes, exit 0");
+    ok(run_cli(NULL, a_bad, out, sizeof(out)) == 1 &&
+       !strncmp(out, "ERR EFAULT", 10), "CLI: a refused dma-read exits 1");
+
+    ok(create_win(c1, 16, 1ULL << 32, 2, &ddw) == 0 && ddw == DDW_BASE &&
+       map(c1, DDW_BASE + 0x10000, m + 0x10000, 0x10000, 3) == 0 &&
+       dma_read("0x800000000010010 8", buf, sizeof(buf), &n, NULL, 0) == 0
+       && !memcmp(buf, m + 0x10010, 8),
+       "DMA read through a 64K TCE of the DDW");
+    ok(remove_win(c1, DDW_BASE) == 0 &&
+       dma_read("0x800000000010010 8", buf, sizeof(buf), &n, last,
+                sizeof(last)) == 1 && strstr(last, "ERR ENXIO"),
+       "DDW removed: DMA into it -> ERR ENXIO");
+    unmap(c1, 0x10000, 0x5000);
+    ok(dma_read("0x10000 4", buf, sizeof(buf), &n, NULL, 0) == 1 &&
+       state_has(42, "maps=0"), "UNMAP_DMA: DMA refused again");
+    cfg_wr(dev, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+}
+
+/* personality=virtio: the config space a modern virtio-pci driver needs */
+static void test_virtio(void)
+{
+    static const uint8_t type[4] = { 1, 3, 4, 2 };
+    static const uint8_t chain[8] = {
+        PCI_CAP_ID_PM, PCI_CAP_ID_MSI, PCI_CAP_ID_EXP, PCI_CAP_ID_VNDR,
+        PCI_CAP_ID_VNDR, PCI_CAP_ID_VNDR, PCI_CAP_ID_VNDR, 0,
+    };
+    uint8_t cfg[256], ids[8] = { 0 };
+    int g, c, d, dj, pos, n = 0, good = 0, i;
+
+    c = new_container();
+    g = open_group(49);
+    set_container(g, c);
+    ioc_int(c, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU);
+    d = get_dev(g, DEV_I);
+    dj = get_dev(g, DEV_J);
+    ok(d >= 0 && pread(d, cfg, sizeof(cfg), CFG_OFF) == sizeof(cfg),
+       "virtio: device fd and config space");
+    ok(cfg_get(d, 0, 4) == 0x10411af4 && cfg_get(dj, 0, 4) == 0x10431af4,
+       "virtio: IDs 1af4:1041, devid= given before personality= wins");
+    for (pos = cfg[PCI_CAPABILITY_LIST]; pos && n < 8; pos = cfg[pos + 1]) {
+        ids[n++] = cfg[pos];
+    }
+    ok(n == 7 && !memcmp(ids, chain, 8) && cfg[0x71] == 0xb0,
+       "virtio: PM -> MSI -> PCIe -> 4 vendor capabilities");
+    for (i = 0, pos = 0xb0; i < 4; i++, pos += 0x10) {
+        good += cfg[pos] == PCI_CAP_ID_VNDR && cfg[pos + 3] == type[i] &&
+                cfg[pos + 2] == (i == 3 ? 20 : 16) && cfg[pos + 4] == 2 &&
+                *(uint32_t *)&cfg[pos + 8] == 0x1000u * i &&
+                *(uint32_t *)&cfg[pos + 12] == 0x1000;
+    }
+    ok(good == 4 && *(uint32_t *)&cfg[0xf0] == 4,
+       "virtio: common/ISR/device/notify caps in BAR2, multiplier 4");
+    cfg_wr(d, 0xb8, 4, 0x5000);
+    ok(cfg_get(d, 0xb8, 4) == 0, "virtio: capabilities are read-only");
+    cfg_wr(d, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+    ok(pwrite(d, "\x01", 1, BAR2_OFF + 20) == 1 &&
+       pread(d, cfg, 1, BAR2_OFF + 20) == 1 && cfg[0] == 1 &&
+       pwrite(d, "\x00", 1, BAR2_OFF + 20) == 1 &&
+       pread(d, cfg, 1, BAR2_OFF + 20) == 1 && cfg[0] == 0,
+       "virtio: device_status reads back what was written (reset to 0)");
+    close(dj);
+    close(d);
+    close(g);
+    close(c);
+}
+
+static int run_cli(const char *input, const char *const *args, char *out,
                    size_t outlen)
 {
     int in[2], outp[2], status;
@@ -1991,8 +2229,10 @@ static int child_main(void)
     test_enodev(c1, g42, g43);
     ioc(g43, VFIO_GROUP_UNSET_CONTAINER, NULL);
     test_faults(c1, dev);
+    test_dma(c1, dev);
     test_diag(c1, dev);
     test_cli();
+    test_virtio();
     test_close(c1, g42, dev);
 
     printf("1..%d\n", ntests);

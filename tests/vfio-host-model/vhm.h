@@ -52,6 +52,29 @@
 #define VHM_CAP_EXP         0x70
 #define VHM_ECAP_AER        0x100
 
+/*
+ * personality=virtio: a modern (virtio 1.0) virtio-pci function.  Four
+ * vendor-specific capabilities after the PCIe one point into BAR2.
+ */
+enum {
+    VHM_PERS_DEFAULT,
+    VHM_PERS_VIRTIO,
+};
+
+#define VHM_VIRTIO_VENDOR       0x1af4
+#define VHM_VIRTIO_DEVID        0x1041  /* 0x1040 + 1: network device */
+#define VHM_CAP_VIRTIO          0xb0    /* common, isr, device, notify */
+#define VHM_VIRTIO_BAR          2
+#define VHM_VIRTIO_COMMON_OFF   0x0000
+#define VHM_VIRTIO_ISR_OFF      0x1000
+#define VHM_VIRTIO_DEVICE_OFF   0x2000
+#define VHM_VIRTIO_NOTIFY_OFF   0x3000
+#define VHM_VIRTIO_REGION_LEN   0x1000
+#define VHM_VIRTIO_NOTIFY_MULT  4
+
+/* largest DMA engine transfer of one control command */
+#define VHM_DMA_MAX         65536
+
 /* Config access behaviour while frozen / blocked */
 enum {
     VHM_CFG_ONES,       /* reads all-ones, writes dropped (default) */
@@ -130,8 +153,11 @@ struct VhmDev {
     VhmGroup *group;
 
     /* configuration */
+    int personality;    /* VHM_PERS_* */
     uint16_t vendor;
     uint16_t devid;
+    bool vendor_set;    /* vendor=/devid= given: personality keeps them */
+    bool devid_set;
     bool flr;
     bool viable;
     bool reset_state;
@@ -326,6 +352,10 @@ void vhm_container_close(VhmContainer *c);
 int vhm_container_attach(VhmContainer *c, VhmGroup *g);
 void vhm_container_detach(VhmGroup *g);
 size_t vhm_container_nwindows(VhmContainer *c);
+long vhm_dma_rw(VhmDev *d, uint64_t iova, uint8_t *buf, size_t len,
+                bool write, char *err, size_t errlen);
+void vhm_container_maps(VhmContainer *c,
+                        void (*out)(void *, const char *), void *opaque);
 
 /* group.c */
 int vhm_group_open(int id, int flags);
