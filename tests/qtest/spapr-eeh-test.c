@@ -712,6 +712,17 @@ typedef struct DiagCase {
 /* The model's BAR0 dword 0 (device << 16 | vendor), as a big-endian load */
 #define BAR0_ID_BE              0x361b0500
 
+/* Put BAR0 at GUEST_BAR0 and write @command to COMMAND */
+static void bar0_assign(EehTest *t, uint16_t command)
+{
+    g_assert_cmpint(qrtas_ibm_write_pci_config(t->qts, &t->alloc, PHB0_BUID,
+                                               DEV_CFG_ADDR | 0x10, 4,
+                                               GUEST_BAR0), ==, 0);
+    g_assert_cmpint(qrtas_ibm_write_pci_config(t->qts, &t->alloc, PHB0_BUID,
+                                               DEV_CFG_ADDR | 0x04, 2,
+                                               command), ==, 0);
+}
+
 static void run_diag(gconstpointer data)
 {
     const DiagCase *dc = data;
@@ -724,12 +735,7 @@ static void run_diag(gconstpointer data)
     eeh_start_enabled(&t, one_dev, NULL);
     vhm_ok(&t, "option eeh_error_feature=1");
     /* Give BAR0 a guest address and decode it, as the guest kernel does */
-    g_assert_cmpint(qrtas_ibm_write_pci_config(t.qts, &t.alloc, PHB0_BUID,
-                                               DEV_CFG_ADDR | 0x10, 4,
-                                               GUEST_BAR0), ==, 0);
-    g_assert_cmpint(qrtas_ibm_write_pci_config(t.qts, &t.alloc, PHB0_BUID,
-                                               DEV_CFG_ADDR | 0x04, 2,
-                                               0x0006), ==, 0);
+    bar0_assign(&t, 0x0006);
 
     vhm_ok(&t, "freeze all aer=UE:0x100000 %s", dc->freeze);
     g_assert_cmpuint(pe_state(&t, PHB0_BUID), ==, PE_STATE_STOPPED_IO_DMA);
@@ -1272,12 +1278,7 @@ static void test_unclaimed_mmio(void)
     g_assert_cmphex(qtest_readl(t.qts, UNCLAIMED), ==, 0xffffffff);
 
     /* BAR0 decoded: the device's identification register answers */
-    g_assert_cmpint(qrtas_ibm_write_pci_config(t.qts, &t.alloc, PHB0_BUID,
-                                               DEV_CFG_ADDR | 0x10, 4,
-                                               GUEST_BAR0), ==, 0);
-    g_assert_cmpint(qrtas_ibm_write_pci_config(t.qts, &t.alloc, PHB0_BUID,
-                                               DEV_CFG_ADDR | 0x04, 2,
-                                               0x0002), ==, 0);
+    bar0_assign(&t, 0x0002);
     g_assert_cmphex(qtest_readl(t.qts, bar0), ==, BAR0_ID_BE);
     /* Memory decoding off: all-ones, the PE stays as it was */
     g_assert_cmpint(qrtas_ibm_write_pci_config(t.qts, &t.alloc, PHB0_BUID,
