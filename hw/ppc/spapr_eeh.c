@@ -155,30 +155,37 @@ static VfioEehHostDataFormat qapi_host_format(SpaprEehRawFormat f)
     }
 }
 
+/* The members the QMP event's summary and query's record share */
+static void spapr_eeh_fill_base(VfioEehErrorBase *b,
+                                const SpaprEehErrorRecord *rec)
+{
+    b->q_class = qapi_err_class(rec->err_class);
+    b->freeze_count = rec->freeze_count;
+    if (rec->valid & SPAPR_EEH_VALID_FAULT_ADDR) {
+        b->has_fault_address = true;
+        b->fault_address = rec->fault_addr;
+        b->has_address_kind = qapi_addr_kind(rec, &b->address_kind);
+    }
+    if (rec->valid & SPAPR_EEH_VALID_REQUESTER_ID) {
+        b->has_requester_id = true;
+        b->requester_id = rec->requester_id;
+    }
+    if (rec->valid & SPAPR_EEH_VALID_AER_UE_STATUS) {
+        b->has_aer_ue_status = true;
+        b->aer_ue_status = rec->aer_ue_status;
+    }
+    if (rec->valid & SPAPR_EEH_VALID_AER_CE_STATUS) {
+        b->has_aer_ce_status = true;
+        b->aer_ce_status = rec->aer_ce_status;
+    }
+}
+
 static VfioEehErrorSummary *spapr_eeh_summary(SpaprEehPe *pe,
                                               const SpaprEehErrorRecord *rec)
 {
     VfioEehErrorSummary *s = g_new0(VfioEehErrorSummary, 1);
 
-    s->q_class = qapi_err_class(rec->err_class);
-    if (rec->valid & SPAPR_EEH_VALID_FAULT_ADDR) {
-        s->has_fault_address = true;
-        s->fault_address = rec->fault_addr;
-        s->has_address_kind = qapi_addr_kind(rec, &s->address_kind);
-    }
-    if (rec->valid & SPAPR_EEH_VALID_REQUESTER_ID) {
-        s->has_requester_id = true;
-        s->requester_id = rec->requester_id;
-    }
-    if (rec->valid & SPAPR_EEH_VALID_AER_UE_STATUS) {
-        s->has_aer_ue_status = true;
-        s->aer_ue_status = rec->aer_ue_status;
-    }
-    if (rec->valid & SPAPR_EEH_VALID_AER_CE_STATUS) {
-        s->has_aer_ce_status = true;
-        s->aer_ce_status = rec->aer_ce_status;
-    }
-    s->freeze_count = rec->freeze_count;
+    spapr_eeh_fill_base(qapi_VfioEehErrorSummary_base(s), rec);
     s->dropped = pe->dropped;
     return s;
 }
@@ -592,27 +599,9 @@ static VfioEehErrorRecord *spapr_eeh_qapi_record(const SpaprEehCapture *c)
     VfioEehErrorRecord *r = g_new0(VfioEehErrorRecord, 1);
     int i;
 
+    spapr_eeh_fill_base(qapi_VfioEehErrorRecord_base(r), rec);
     r->plid = c->plid;
-    r->q_class = qapi_err_class(rec->err_class);
-    r->freeze_count = rec->freeze_count;
     r->pe_state = rec->pe_state;
-    if (rec->valid & SPAPR_EEH_VALID_FAULT_ADDR) {
-        r->has_fault_address = true;
-        r->fault_address = rec->fault_addr;
-        r->has_address_kind = qapi_addr_kind(rec, &r->address_kind);
-    }
-    if (rec->valid & SPAPR_EEH_VALID_REQUESTER_ID) {
-        r->has_requester_id = true;
-        r->requester_id = rec->requester_id;
-    }
-    if (rec->valid & SPAPR_EEH_VALID_AER_UE_STATUS) {
-        r->has_aer_ue_status = true;
-        r->aer_ue_status = rec->aer_ue_status;
-    }
-    if (rec->valid & SPAPR_EEH_VALID_AER_CE_STATUS) {
-        r->has_aer_ce_status = true;
-        r->aer_ce_status = rec->aer_ce_status;
-    }
     if (rec->valid & SPAPR_EEH_VALID_AER_UE_SEVERITY) {
         r->has_aer_ue_severity = true;
         r->aer_ue_severity = rec->aer_ue_severity;
