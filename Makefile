@@ -1,23 +1,31 @@
 # qemu-spapr-eeh top-level Makefile
 #
-#   make          build qemu-system-ppc64 with the series, the host model
-#                 and the tools (runs ./configure first if needed)
-#   make check    build, then run every test suite ("N passed, N failed")
-#   make demo     build, then boot a Linux guest, freeze its adapter from
-#                 the host and show the recovery and the log it got
-#   make demo-rtas  the same cycle call by call through qtest (no guest)
-#   make compare  real-guest scenarios on stock QEMU and on ours, as a table
-#   make bench    per-call EEH RTAS cost and peak RSS, ours against stock
-#   make clean    remove build output but keep the fetched QEMU source
-#                 (the next make configures again)
+#   make              build qemu-system-ppc64 with the series on the primary
+#                     base, the host model and the tools (configures first)
+#   make check        build both bases, then run every test suite; ends with
+#                     "N passed, N failed"
+#   make demo         build, then boot a Linux guest, freeze its adapter from
+#                     the host and show the recovery and the log it got
+#   make demo-rtas    the same cycle call by call through qtest (no guest)
+#   make series       export the series as git format-patch files with a
+#                     cover letter (build/series/, and build/series-10.0/)
+#   make check-series build and test every prefix of the exported series,
+#                     on both bases
+#   make compare      real-guest scenarios on stock QEMU and on ours
+#   make bench        per-call EEH RTAS cost and peak RSS, ours against stock
+#   make clean        remove build output but keep the fetched QEMU sources
 #
 # The two commands for a fresh machine are `make demo` and `make check`:
 # both install missing dependencies (as root) or print the command to do so.
 
 -include config.mak
 
-.PHONY: all build deps check demo demo-rtas compare bench checkpatch clean \
-        distclean help
+# The other QEMU release the series is kept working on
+OTHER_BASE := 10.0
+OTHER := build/qemu-$(OTHER_BASE)
+
+.PHONY: all build build-other deps check demo demo-rtas series check-series \
+        compare bench checkpatch clean distclean help
 
 all: build
 
@@ -28,19 +36,29 @@ config.mak: configure scripts/fetch-qemu scripts/fetch-firmware
 	@scripts/ensure-deps
 	./configure
 
-NINJA_TARGETS := qemu-system-ppc64 tests/qtest/spapr-eeh-test \
-                 tests/qtest/rtas-test
-NINJA_TARGETS += $(patsubst %.c,%,$(wildcard tests/unit/test-spapr-*.c))
+$(OTHER)/config.mak: configure scripts/fetch-qemu scripts/fetch-firmware
+	@scripts/ensure-deps
+	./configure --qemu-version=$(OTHER_BASE) --build-dir=$(OTHER)
+
+NINJA_TARGETS := qemu-system-ppc64 tests/qtest/rtas-test \
+    $(patsubst %.c,%,$(wildcard tests/qtest/spapr-*-test.c)) \
+    $(patsubst %.c,%,$(wildcard tests/unit/test-spapr-*.c))
+
+# build-in BUILD: lay the series, build QEMU and its tests there
+define build-in
+	@scripts/prepare-tree $(1)/qemu-pristine $(1)/qemu
+	ninja -C $(1)/qemu-build $(NINJA_TARGETS)
+endef
 
 build: deps config.mak
-	@scripts/prepare-tree $(BUILD)/qemu-pristine $(BUILD)/qemu
-	ninja -C $(BUILD)/qemu-build $(NINJA_TARGETS)
-	@scripts/fetch-firmware $(FIRMWARE_DIR)
+	$(call build-in,$(BUILD))
 	$(MAKE) -s -C tests/vfio-host-model O=$(BUILD)/vfio-host-model
-	@if [ -f tools-eeh/Makefile ]; then \
-	    $(MAKE) -s -C tools-eeh O=$(BUILD)/tools-eeh; fi
+	$(MAKE) -s -C tools-eeh O=$(BUILD)/tools-eeh
 
-check: build
+build-other: deps $(OTHER)/config.mak
+	$(call build-in,$(CURDIR)/$(OTHER))
+
+check: build build-other
 	scripts/run-tests
 
 demo: build
@@ -49,22 +67,31 @@ demo: build
 demo-rtas: build
 	scripts/demo-rtas
 
+series: config.mak $(OTHER)/config.mak
+	python3 scripts/series.py export $(BUILD)/qemu-pristine $(BUILD)/series
+	python3 scripts/series.py export $(OTHER)/qemu-pristine \
+	    $(BUILD)/series-$(OTHER_BASE)
+
+check-series: build build-other
+	scripts/check-series $(BUILD) $(OTHER)
+
 compare: build
 	scripts/compare
 
 bench: build
 	scripts/bench
 
-checkpatch: config.mak
-	scripts/checkpatch-all
+checkpatch: config.mak $(OTHER)/config.mak
+	scripts/checkpatch-all $(BUILD) $(OTHER)
 
 clean:
 	rm -f config.mak
 	rm -rf $(BUILD)/qemu-build $(BUILD)/vfio-host-model $(BUILD)/tools-eeh \
-	       $(BUILD)/test-logs $(BUILD)/demo
+	       $(BUILD)/test-logs $(BUILD)/demo $(OTHER)/qemu-build \
+	       $(OTHER)/config.mak
 
 distclean:
 	rm -rf build config.mak
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'

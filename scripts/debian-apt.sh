@@ -103,16 +103,35 @@ Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled "false";
 EOF
     DEBAPT_CONF=$dir/apt.conf
     DEBAPT_DIR=$dir
+    # Indices fetched within the last DEBAPT_MAX_AGE seconds are good enough
+    if [ -n "$(find "$dir/update.stamp" -newermt \
+                 "-${DEBAPT_MAX_AGE:-3600} seconds" 2>/dev/null)" ]; then
+        return 0
+    fi
+    local valid=()
     for try in $(seq 1 "$DEBAPT_RETRIES"); do
         # A mirror caught mid-sync fails hash checks on the indices; a retry
         # a little later usually succeeds.
-        APT_CONFIG=$DEBAPT_CONF apt-get -q update >"$dir/update.log" 2>&1 || true
+        APT_CONFIG=$DEBAPT_CONF apt-get -q "${valid[@]}" update \
+            >"$dir/update.log" 2>&1 || true
+        # A mirror that stopped syncing serves an expired Release file for
+        # the development suites.  The signature and the hashes are still
+        # checked; only the freshness promise is given up.
+        if [ ${#valid[@]} -eq 0 ] &&
+           grep -q "dists/$suite/InRelease is expired" "$dir/update.log"; then
+            debapt_log "note: the mirror's $suite Release file has expired;" \
+                       "using it anyway (signatures are still checked)"
+            valid=(-o Acquire::Check-Valid-Until=false)
+            APT_CONFIG=$DEBAPT_CONF apt-get -q "${valid[@]}" update \
+                >"$dir/update.log" 2>&1 || true
+        fi
         # The -updates pocket is optional; the main suite's indices are not.
         if ls "$dir/state/lists/"*"_dists_${suite}_main_source_Sources"* \
               "$dir/state/lists/"*"_dists_${suite}_main_binary-${first}_Packages"* \
               >/dev/null 2>&1 &&
            ! grep -q "dists/$suite/main/.*unexpected size\|dists/$suite/main/.*Hash Sum mismatch" \
               "$dir/update.log"; then
+            touch "$dir/update.stamp"
             return 0
         fi
         debapt_log "apt update for '$suite' failed (try $try/$DEBAPT_RETRIES), see $dir/update.log"

@@ -1,8 +1,6 @@
 /*
  * QMP query-vfio-eeh for machines without EEH
  *
- * Copyright (c) 2026 qemu-spapr-eeh developers
- *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 

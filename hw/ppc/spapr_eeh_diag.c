@@ -1,8 +1,6 @@
 /*
  * sPAPR EEH: interpret host EEH data into the error record
  *
- * Copyright (c) 2026 qemu-spapr-eeh developers
- *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
@@ -68,13 +66,9 @@
 /* AER uncorrectable error status bits */
 #define UE_DLP                  PCI_ERR_UNC_DLP                 /* b4 */
 #define UE_SDN                  PCI_ERR_UNC_SDN                 /* b5 */
-#define UE_CMPLT_TO             PCI_ERR_UNC_COMP_TIME           /* b14 */
-#define UE_CMPLT_ABRT           PCI_ERR_UNC_COMP_ABORT          /* b15 */
-#define UE_UNSUP_REQ            PCI_ERR_UNC_UNSUP               /* b20 */
 /* Bits 0-3 and 6-11 are reserved (bit 0 was "Training Error" in 1.0a) */
 #define UE_DEFINED              0xfffff030u
 #define UE_LINK                 (UE_DLP | UE_SDN)
-#define UE_MMIO                 (UE_CMPLT_ABRT | UE_UNSUP_REQ)
 
 /* AER root error status: error messages received from below */
 #define ROOT_ERR_UNCOR_RCV      0x00000004u     /* b2 */
@@ -350,7 +344,8 @@ bool spapr_eeh_diag_rtas_log_valid(const uint8_t *data, size_t len)
     }
     if (!(data[8] & RTAS_LOG_V6_B0_VALID) ||
         (data[10] & RTAS_LOG_V6_B2_LOG_FORMAT_MASK) !=
-        RTAS_LOG_V6_B2_LOG_FORMAT_PLATFORM_EVENT) {
+        RTAS_LOG_V6_B2_LOG_FORMAT_PLATFORM_EVENT ||
+        ldl_be_p(data + 20) != RTAS_LOG_V6_COMPANY_IBM) {
         return false;
     }
 
@@ -390,33 +385,4 @@ bool spapr_eeh_diag_interpret(SpaprEehRawFormat fmt, const uint8_t *data,
     default:
         return false;
     }
-}
-
-void spapr_eeh_aer_interpret(SpaprEehErrorRecord *rec)
-{
-    uint32_t ue;
-    SpaprEehErrorClass c;
-
-    if (!rec || rec->err_class != SPAPR_EEH_ERR_CLASS_UNKNOWN ||
-        !(rec->valid & SPAPR_EEH_VALID_AER_UE_STATUS) ||
-        rec->aer_src != SPAPR_EEH_SRC_AER_CONFIG) {
-        return;
-    }
-    ue = rec->aer_ue_status;
-    if (!reg_ok(ue)) {
-        return;     /* the config read failed: the device is not there */
-    }
-
-    if (ue & UE_LINK) {
-        c = SPAPR_EEH_ERR_CLASS_LINK_DOWN;
-    } else if (ue & UE_MMIO) {
-        c = SPAPR_EEH_ERR_CLASS_MMIO;
-    } else if (ue & UE_CMPLT_TO) {
-        c = SPAPR_EEH_ERR_CLASS_DMA_IOMMU;
-    } else if (ue & UE_DEFINED) {
-        c = SPAPR_EEH_ERR_CLASS_PCIE_UE;
-    } else {
-        return;
-    }
-    rec_set_class(rec, c, SPAPR_EEH_SRC_AER_CONFIG);
 }

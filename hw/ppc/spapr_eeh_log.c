@@ -1,15 +1,14 @@
 /*
- * sPAPR EEH: PAPR version 6 error log encoder for ibm,slot-error-detail
- *
- * Copyright (c) 2026 qemu-spapr-eeh developers
+ * sPAPR EEH: the error record and its PAPR version 6 error log encoding
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
 #include "qemu/osdep.h"
-#include "qemu/bcd.h"
 #include "qemu/bswap.h"
 #include "qemu/timer.h"
+#include "hw/pci/pci_regs.h"
+#include "hw/pci/pcie_regs.h"
 #include "hw/ppc/spapr_rtas_log.h"
 #include "hw/ppc/spapr_eeh_log.h"
 
@@ -32,6 +31,7 @@ QEMU_BUILD_BUG_ON(sizeof(struct rtas_event_log_v6_mainb) != 24);
 QEMU_BUILD_BUG_ON(sizeof(struct rtas_event_log_v6_src) != 80);
 QEMU_BUILD_BUG_ON(sizeof(struct rtas_event_log_v6_fru_subsection) != 4);
 QEMU_BUILD_BUG_ON(sizeof(struct rtas_event_log_v6_fru_callout) != 4);
+QEMU_BUILD_BUG_ON(sizeof(struct rtas_event_log_v6_fru_id) != 4);
 QEMU_BUILD_BUG_ON(sizeof(SpaprEehLogSummary) != 96);
 QEMU_BUILD_BUG_ON(sizeof(SpaprEehLogBlobHeader) != 8);
 QEMU_BUILD_BUG_ON(SPAPR_EEH_LOG_MIN_SIZE !=
@@ -104,7 +104,13 @@ static uint32_t clamp_u32(size_t v)
 
 static bool rec_has_raw(const SpaprEehErrorRecord *rec)
 {
-    return rec->raw_data && rec->raw_len;
+    return rec->raw_data && rec->raw_len && !rec->raw_withheld;
+}
+
+/* Raw data exists, the log only says so */
+static bool rec_raw_withheld(const SpaprEehErrorRecord *rec)
+{
+    return rec->raw_withheld && rec->raw_format != SPAPR_EEH_RAW_NONE;
 }
 
 static size_t rec_raw_orig_len(const SpaprEehErrorRecord *rec)
@@ -163,7 +169,8 @@ static void eeh_log_plan(EehLogPlan *plan, const SpaprEehErrorRecord *rec,
         RTAS_LOG_V6_FRU_LOC_CODE_MAX) {
         size_t field = QEMU_ALIGN_UP(strlen(loc_code) + 1, 4);
         size_t fru = sizeof(struct rtas_event_log_v6_fru_subsection) +
-                     sizeof(struct rtas_event_log_v6_fru_callout) + field;
+                     sizeof(struct rtas_event_log_v6_fru_callout) + field +
+                     sizeof(struct rtas_event_log_v6_fru_id);
 
         if (fru <= avail) {
             plan->loc_field = field;
@@ -219,6 +226,8 @@ static void eeh_log_plan(EehLogPlan *plan, const SpaprEehErrorRecord *rec,
         if (rec_raw_cut_at_host(rec)) {
             plan->flags |= SPAPR_EEH_SUMMARY_F_RAW_CUT_AT_HOST;
         }
+    } else if (rec_raw_withheld(rec)) {
+        plan->flags |= SPAPR_EEH_SUMMARY_F_RAW_WITHHELD;
     }
 
     plan->total = SPAPR_EEH_LOG_MIN_SIZE + plan->fru_len +
@@ -234,34 +243,6 @@ static void set_section_header(struct rtas_event_log_v6_section_header *hdr,
     hdr->section_version = 1;
     hdr->section_subtype = subtype;
     hdr->creator_component_id = cpu_to_be16(0);
-}
-
-/* Creation date and time in BCD, from the detection time if known */
-static void eeh_log_bcd_time(const SpaprEehErrorRecord *rec,
-                             uint32_t *date, uint32_t *time)
-{
-    time_t secs;
-    struct tm tm;
-    int year;
-
-    *date = 0;
-    *time = 0;
-    if (!(rec->valid & SPAPR_EEH_VALID_DETECT_TIME)) {
-        return;
-    }
-    secs = rec->detect_time_ns / NANOSECONDS_PER_SECOND;
-    if (!gmtime_r(&secs, &tm)) {
-        return;
-    }
-    year = tm.tm_year + 1900;
-    if (year < 0 || year > 9999) {
-        return;
-    }
-    *date = (to_bcd(year / 100) << 24) | (to_bcd(year % 100) << 16) |
-            (to_bcd(tm.tm_mon + 1) << 8) | to_bcd(tm.tm_mday);
-    *time = (to_bcd(tm.tm_hour) << 24) | (to_bcd(tm.tm_min) << 16) |
-            (to_bcd(tm.tm_sec) << 8) |
-            to_bcd(rec->detect_time_ns % NANOSECONDS_PER_SECOND / 10000000);
 }
 
 static uint8_t *put_fixed_part(uint8_t *p, const EehLogPlan *plan,
@@ -284,31 +265,29 @@ static uint8_t *put_fixed_part(uint8_t *p, const EehLogPlan *plan,
     memcpy(p, &log, sizeof(log));
     p += sizeof(log);
 
-    v6.b0 = RTAS_LOG_V6_B0_VALID | RTAS_LOG_V6_B0_NEW_LOG |
-            RTAS_LOG_V6_B0_BIGENDIAN |
-            (permanent ? RTAS_LOG_V6_B0_UNRECOVERABLE_ERROR :
-                         RTAS_LOG_V6_B0_RECOVERABLE_ERROR);
-    v6.b2 = RTAS_LOG_V6_B2_POWERPC_FORMAT |
-            RTAS_LOG_V6_B2_LOG_FORMAT_PLATFORM_EVENT;
-    v6.company = cpu_to_be32(RTAS_LOG_V6_COMPANY_IBM);
+    spapr_rtas_log_init_v6hdr(&v6);
+    v6.b0 |= permanent ? RTAS_LOG_V6_B0_UNRECOVERABLE_ERROR :
+                         RTAS_LOG_V6_B0_RECOVERABLE_ERROR;
     memcpy(p, &v6, sizeof(v6));
     return p + sizeof(v6);
 }
 
+/* The Private Header: created when the error was seen, if that is known */
 static uint8_t *put_private_header(uint8_t *p, const EehLogPlan *plan,
                                    const SpaprEehErrorRecord *rec,
                                    uint32_t plid)
 {
     struct rtas_event_log_v6_maina ph = { 0 };
-    uint32_t date, time;
+    time_t secs = rec->detect_time_ns / NANOSECONDS_PER_SECOND;
+    struct tm tm = { 0 };
+    bool dated = (rec->valid & SPAPR_EEH_VALID_DETECT_TIME) &&
+                 gmtime_r(&secs, &tm) && tm.tm_year + 1900 <= 9999;
 
-    set_section_header(&ph.hdr, RTAS_LOG_V6_SECTION_ID_MAINA, sizeof(ph), 0);
-    eeh_log_bcd_time(rec, &date, &time);
-    ph.creation_date = cpu_to_be32(date);
-    ph.creation_time = cpu_to_be32(time);
-    ph.creator_id = RTAS_LOG_V6_MAINA_CREATOR_HYPERVISOR;
-    ph.section_count = plan->sections;
-    ph.plid = cpu_to_be32(plid);
+    spapr_rtas_log_init_maina(&ph, &tm, plid, plan->sections);
+    if (!dated) {
+        ph.creation_date = 0;
+        ph.creation_time = 0;
+    }
     memcpy(p, &ph, sizeof(ph));
     return p + sizeof(ph);
 }
@@ -344,6 +323,12 @@ static uint8_t *put_user_header(uint8_t *p, const SpaprEehErrorRecord *rec,
     return p + sizeof(uh);
 }
 
+/*
+ * The Primary SRC, laid out as PowerVM's EEH logs have it: nine hex words
+ * with words 2 to 9 set to ASCII spaces, and one FRU call-out for the
+ * slot with a FRU identity substructure, which ppc64-diag's rtas_errd
+ * expects in every call-out.
+ */
 static uint8_t *put_primary_src(uint8_t *p, const EehLogPlan *plan,
                                 bool permanent, const char *loc_code)
 {
@@ -355,6 +340,9 @@ static uint8_t *put_primary_src(uint8_t *p, const EehLogPlan *plan,
                        sizeof(ps) + plan->fru_len, 0);
     ps.src_version = RTAS_LOG_V6_SRC_VERSION;
     ps.src_flags = plan->fru_len ? RTAS_LOG_V6_SRC_FLAG_SUBSECTION : 0;
+    ps.hex_word_count = RTAS_LOG_V6_SRC_HEX_WORDS;
+    ps.src_length = cpu_to_be16(sizeof(ps) - sizeof(ps.hdr) + plan->fru_len);
+    memset(ps.hex_words, ' ', sizeof(ps.hex_words));
     memset(ps.ref_code, ' ', sizeof(ps.ref_code));
     memcpy(ps.ref_code, src, strlen(src));
     memcpy(p, &ps, sizeof(ps));
@@ -363,14 +351,20 @@ static uint8_t *put_primary_src(uint8_t *p, const EehLogPlan *plan,
     if (plan->fru_len) {
         struct rtas_event_log_v6_fru_subsection sub = { 0 };
         struct rtas_event_log_v6_fru_callout fru = { 0 };
+        struct rtas_event_log_v6_fru_id id = {
+            .id = { 'I', 'D' },
+            .length = sizeof(id),
+            .flags = RTAS_LOG_V6_FRU_ID_TYPE_HW_FRU,
+        };
 
         sub.id = RTAS_LOG_V6_FRU_SUBSECTION_ID;
         sub.length = cpu_to_be16(plan->fru_len / 4);
         memcpy(p, &sub, sizeof(sub));
         p += sizeof(sub);
 
-        fru.length = sizeof(fru) + plan->loc_field;
-        fru.type_flags = RTAS_LOG_V6_FRU_CALLOUT_TYPE_2;
+        fru.length = sizeof(fru) + plan->loc_field + sizeof(id);
+        fru.type_flags = RTAS_LOG_V6_FRU_CALLOUT_TYPE_2 |
+                         RTAS_LOG_V6_FRU_CALLOUT_FRU_ID_PRESENT;
         fru.priority = RTAS_LOG_V6_FRU_PRIORITY_HIGH;
         fru.loc_code_length = plan->loc_field;
         memcpy(p, &fru, sizeof(fru));
@@ -379,6 +373,8 @@ static uint8_t *put_primary_src(uint8_t *p, const EehLogPlan *plan,
         /* NUL terminator and padding are already zero */
         memcpy(p, loc_code, strlen(loc_code));
         p += plan->loc_field;
+        memcpy(p, &id, sizeof(id));
+        p += sizeof(id);
     }
     return p;
 }
@@ -422,9 +418,10 @@ static uint8_t *put_summary(uint8_t *p, const EehLogPlan *plan,
         s.aer_tlp_header[i] = cpu_to_be32(rec->aer_tlp_header[i]);
     }
     s.detect_time_ns = cpu_to_be64(rec->detect_time_ns);
-    s.raw_format = rec_has_raw(rec) ? rec->raw_format : SPAPR_EEH_RAW_NONE;
-    s.raw_orig_len = cpu_to_be32(rec_has_raw(rec) ?
-                                 clamp_u32(rec_raw_orig_len(rec)) : 0);
+    if (rec_has_raw(rec) || rec_raw_withheld(rec)) {
+        s.raw_format = rec->raw_format;
+        s.raw_orig_len = cpu_to_be32(clamp_u32(rec_raw_orig_len(rec)));
+    }
     s.drv_len = cpu_to_be32(clamp_u32(drv_len));
     s.flags = cpu_to_be32(plan->flags);
     memcpy(p, &s, sizeof(s));
@@ -508,4 +505,37 @@ size_t spapr_eeh_log_encode(const SpaprEehErrorRecord *rec,
     }
     assert(p == out + plan.total);
     return plan.total;
+}
+
+/* AER uncorrectable error status bits, from the endpoint's point of view */
+#define AER_UE_LINK             (PCI_ERR_UNC_DLP | PCI_ERR_UNC_SDN)
+#define AER_UE_MMIO             (PCI_ERR_UNC_COMP_ABORT | PCI_ERR_UNC_UNSUP)
+/* Bits 0-3 and 6-11 are reserved (bit 0 was "Training Error" in 1.0a) */
+#define AER_UE_DEFINED          0xfffff030u
+
+void spapr_eeh_aer_interpret(SpaprEehErrorRecord *rec)
+{
+    uint32_t ue;
+
+    if (!rec || rec->err_class != SPAPR_EEH_ERR_CLASS_UNKNOWN ||
+        !(rec->valid & SPAPR_EEH_VALID_AER_UE_STATUS) ||
+        rec->aer_src != SPAPR_EEH_SRC_AER_CONFIG) {
+        return;
+    }
+    ue = rec->aer_ue_status;
+    if (ue == 0xffffffff) {
+        return;     /* the config read failed: the device is not there */
+    }
+    if (ue & AER_UE_LINK) {
+        rec->err_class = SPAPR_EEH_ERR_CLASS_LINK_DOWN;
+    } else if (ue & AER_UE_MMIO) {
+        rec->err_class = SPAPR_EEH_ERR_CLASS_MMIO;
+    } else if (ue & PCI_ERR_UNC_COMP_TIME) {
+        rec->err_class = SPAPR_EEH_ERR_CLASS_DMA_IOMMU;
+    } else if (ue & AER_UE_DEFINED) {
+        rec->err_class = SPAPR_EEH_ERR_CLASS_PCIE_UE;
+    } else {
+        return;
+    }
+    rec->class_src = SPAPR_EEH_SRC_AER_CONFIG;
 }

@@ -1,7 +1,5 @@
 /*
- * Unit tests for the sPAPR EEH error log encoder
- *
- * Copyright (c) 2026 qemu-spapr-eeh developers
+ * Unit tests for the sPAPR EEH error record: log encoding, AER classes
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -19,10 +17,10 @@
 #define OFF_PH          24
 #define OFF_UH          72
 #define OFF_PS          96
-#define OFF_SUMMARY     200
-#define OFF_RAW         304
-#define OFF_DRV         332
-#define REF_TOTAL       368
+#define OFF_SUMMARY     204
+#define OFF_RAW         308
+#define OFF_DRV         336
+#define REF_TOTAL       372
 
 static const uint8_t ref_raw[10] = {
     0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a,
@@ -30,6 +28,21 @@ static const uint8_t ref_raw[10] = {
 static const char ref_drv[] = "dev/vend:12345678\n";       /* 18 bytes */
 static const char ref_loc[] = "U78D2.001-P1-C7";           /* 15 bytes */
 #define REF_PLID        0x11223344
+
+/* AER uncorrectable error status bits */
+#define UE_DLP                  (1u << 4)
+#define UE_SDN                  (1u << 5)
+#define UE_POISON               (1u << 12)
+#define UE_FCP                  (1u << 13)
+#define UE_CMPLT_TO             (1u << 14)
+#define UE_CMPLT_ABRT           (1u << 15)
+#define UE_UNX_CMPLT            (1u << 16)
+#define UE_RX_OVFL              (1u << 17)
+#define UE_MALFORMED            (1u << 18)
+#define UE_ECRC                 (1u << 19)
+#define UE_UNSUP_REQ            (1u << 20)
+#define UE_ACSV                 (1u << 21)
+#define UE_INTERNAL             (1u << 22)
 
 /* 2026-01-02 03:04:05.67 UTC */
 #define REF_TIME_NS     1767323045670000000ULL
@@ -69,14 +82,14 @@ static void ref_record(SpaprEehErrorRecord *rec)
 
 /* The reference log, section by section, written out by hand */
 static const uint8_t expected_fixed[24] = {
-    0x06, 0x44, 0x22, 0xe0,  0x00, 0x00, 0x01, 0x68,  /* v6, warning, 360 */
+    0x06, 0x44, 0x22, 0xe0,  0x00, 0x00, 0x01, 0x6c,  /* v6, warning, 364 */
     0xa6, 0x00, 0x8e, 0x00,  0x00, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x00,  'I',  'B',  'M',  0x00,
 };
 
 static const uint8_t expected_ph[48] = {
-    'P',  'H',  0x00, 0x30,  0x01, 0x00, 0x00, 0x00,
-    0x20, 0x26, 0x01, 0x02,  0x03, 0x04, 0x05, 0x67,  /* date, time */
+    'P',  'H',  0x00, 0x30,  0x00, 0x00, 0x00, 0x00,
+    0x20, 0x26, 0x01, 0x02,  0x03, 0x04, 0x05, 0x00,  /* date, time */
     0x00, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,
     'H',  0x00, 0x00, 0x06,  0x00, 0x00, 0x00, 0x00,  /* creator, count */
     0x00, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,
@@ -89,21 +102,22 @@ static const uint8_t expected_uh[24] = {
     0x00, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,
 };
 
-static const uint8_t expected_ps[104] = {
-    'P',  'S',  0x00, 0x68,  0x01, 0x00, 0x00, 0x00,
-    0x02, 0x01, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,  /* SRC v2, subsect */
-    0x00, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,  /* hex words 2-9 */
-    0x00, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00,  0x00, 0x00, 0x00, 0x00,
+static const uint8_t expected_ps[108] = {
+    'P',  'S',  0x00, 0x6c,  0x01, 0x00, 0x00, 0x00,
+    0x02, 0x01, 0x00, 0x09,  0x00, 0x00, 0x00, 0x64,  /* SRC v2, 9 words */
+    ' ',  ' ',  ' ',  ' ',   ' ',  ' ',  ' ',  ' ',   /* hex words 2-9 */
+    ' ',  ' ',  ' ',  ' ',   ' ',  ' ',  ' ',  ' ',
+    ' ',  ' ',  ' ',  ' ',   ' ',  ' ',  ' ',  ' ',
+    ' ',  ' ',  ' ',  ' ',   ' ',  ' ',  ' ',  ' ',
     'B',  'A',  '1',  '8',   '8',  '0',  '0',  '1',
     ' ',  ' ',  ' ',  ' ',   ' ',  ' ',  ' ',  ' ',
     ' ',  ' ',  ' ',  ' ',   ' ',  ' ',  ' ',  ' ',
     ' ',  ' ',  ' ',  ' ',   ' ',  ' ',  ' ',  ' ',
-    0xc0, 0x00, 0x00, 0x06,                           /* FRU subsection */
-    0x14, 0x20, 'H',  0x10,                           /* call-out */
+    0xc0, 0x00, 0x00, 0x07,                           /* FRU subsection */
+    0x18, 0x28, 'H',  0x10,                           /* call-out */
     'U',  '7',  '8',  'D',   '2',  '.',  '0',  '0',
     '1',  '-',  'P',  '1',   '-',  'C',  '7',  0x00,
+    'I',  'D',  0x04, 0x10,                           /* FRU identity */
 };
 
 static const uint8_t expected_summary[104] = {
@@ -353,19 +367,19 @@ static void test_truncation_sweep(void)
         walk_log(buf, len, &w);
 
         /* which parts must be there at this size */
-        fru = out_max >= 200;
-        summary = out_max >= 304;
-        drv = out_max >= 304 + 20;
-        raw = out_max >= 304 + 36 + 20;
+        fru = out_max >= 204;
+        summary = out_max >= 308;
+        drv = out_max >= 308 + 20;
+        raw = out_max >= 308 + 36 + 20;
 
-        g_assert_cmpuint(w.ps_len, ==, fru ? 104 : 80);
+        g_assert_cmpuint(w.ps_len, ==, fru ? 108 : 80);
         g_assert_cmpuint(buf[OFF_PS + 9], ==, fru ? 1 : 0);
         g_assert_cmpuint(w.summary_off != 0, ==, summary);
         g_assert_cmpuint(w.drv_off != 0, ==, drv);
         g_assert_cmpuint(w.raw_off != 0, ==, raw);
 
         if (!summary) {
-            g_assert_cmpuint(len, ==, fru ? 200 : 176);
+            g_assert_cmpuint(len, ==, fru ? 204 : 176);
             g_assert_cmpuint(w.count, ==, 3);
             continue;
         }
@@ -378,7 +392,7 @@ static void test_truncation_sweep(void)
         if (drv) {
             size_t dlen = lduw_be_p(buf + w.drv_off + 10);
 
-            g_assert_cmpuint(dlen, ==, MIN(18, (out_max & ~3) - 304 - 16));
+            g_assert_cmpuint(dlen, ==, MIN(18, (out_max & ~3) - 308 - 16));
             g_assert_cmpuint(ldl_be_p(buf + w.drv_off + 12), ==, 18);
             g_assert_cmphex(buf[w.drv_off + 9], ==, dlen < 18 ? 1 : 0);
             g_assert(memcmp(buf + w.drv_off + 16, ref_drv, dlen) == 0);
@@ -391,7 +405,7 @@ static void test_truncation_sweep(void)
             size_t rlen = lduw_be_p(buf + w.raw_off + 10);
 
             g_assert_cmpuint(rlen, ==,
-                             MIN(10, (out_max & ~3) - 304 - 36 - 16));
+                             MIN(10, (out_max & ~3) - 308 - 36 - 16));
             g_assert_cmphex(buf[w.raw_off + 9], ==, rlen < 10 ? 3 : 2);
             g_assert(memcmp(buf + w.raw_off + 16, ref_raw, rlen) == 0);
             g_assert_cmphex(summary_flags(buf, &w) & 0x1e, ==,
@@ -401,11 +415,11 @@ static void test_truncation_sweep(void)
         }
         /* a cut section uses every byte up to the last 4-byte boundary */
         if (!drv) {
-            g_assert_cmpuint(len, ==, 304);
-        } else if ((out_max & ~3) < 340) {
+            g_assert_cmpuint(len, ==, 308);
+        } else if ((out_max & ~3) < 344) {
             g_assert_cmpuint(len, ==, out_max & ~3);
         } else if (!raw) {
-            g_assert_cmpuint(len, ==, 340);
+            g_assert_cmpuint(len, ==, 344);
         } else {
             g_assert_cmpuint(len, ==, MIN(out_max & ~3, REF_TOTAL));
         }
@@ -438,11 +452,11 @@ static void test_big_driver_buffer(void)
     walk_log(buf, len, &w);
     g_assert_cmpuint(w.count, ==, 5);
     g_assert_cmpuint(w.raw_off, ==, 0);
-    g_assert_cmpuint(w.drv_off, ==, 304);
+    g_assert_cmpuint(w.drv_off, ==, 308);
 
     dlen = lduw_be_p(buf + w.drv_off + 10);
-    g_assert_cmpuint(dlen, ==, 2048 - 304 - 16);
-    g_assert_cmpuint(lduw_be_p(buf + w.drv_off + 2), ==, 2048 - 304);
+    g_assert_cmpuint(dlen, ==, 2048 - 308 - 16);
+    g_assert_cmpuint(lduw_be_p(buf + w.drv_off + 2), ==, 2048 - 308);
     g_assert_cmphex(buf[w.drv_off + 8], ==, SPAPR_EEH_BLOB_FMT_DRIVER);
     g_assert_cmphex(buf[w.drv_off + 9], ==, SPAPR_EEH_BLOB_F_TRUNCATED);
     g_assert_cmpuint(ldl_be_p(buf + w.drv_off + 12), ==, BIG_DRV_LEN);
@@ -504,7 +518,7 @@ static void test_max_record(void)
     g_autofree uint8_t *drv = g_malloc(BIG_DRV_LEN);
     g_autofree uint8_t *raw = g_malloc(PHB4_DIAG_LEN);
     g_autofree uint8_t *buf = NULL;
-    const size_t full = 176 + 88 + 104 + 16 + PHB4_DIAG_LEN + 16 + BIG_DRV_LEN;
+    const size_t full = 176 + 92 + 104 + 16 + PHB4_DIAG_LEN + 16 + BIG_DRV_LEN;
     SpaprEehErrorRecord rec;
     size_t len, i;
     LogWalk w;
@@ -532,13 +546,13 @@ static void test_max_record(void)
     assert_canary(buf, full, full + 64);
     walk_log(buf, len, &w);
     g_assert_cmpuint(w.count, ==, 6);
-    g_assert_cmpuint(w.ps_len, ==, 168);
+    g_assert_cmpuint(w.ps_len, ==, 172);
     g_assert_cmphex(buf[OFF_UH + 8], ==, 0x30);
-    g_assert_cmpuint(buf[OFF_PS + 80 + 4], ==, 84);
+    g_assert_cmpuint(buf[OFF_PS + 80 + 4], ==, 88);
     g_assert_cmpuint(buf[OFF_PS + 80 + 7], ==, 80);
     g_assert(memcmp(buf + OFF_PS + 88, loc, 80) == 0);
 
-    g_assert_cmpuint(w.raw_off, ==, 176 + 88 + 104);
+    g_assert_cmpuint(w.raw_off, ==, 176 + 92 + 104);
     g_assert_cmpuint(lduw_be_p(buf + w.raw_off + 10), ==, PHB4_DIAG_LEN);
     g_assert_cmphex(buf[w.raw_off + 8], ==, SPAPR_EEH_RAW_PHB4);
     g_assert_cmphex(buf[w.raw_off + 9], ==, 0);
@@ -570,7 +584,7 @@ static void test_max_record(void)
     assert_canary(buf, 2048, full + 64);
     walk_log(buf, len, &w);
     g_assert_cmpuint(w.raw_off, ==, 0);
-    g_assert_cmpuint(w.drv_off, ==, 176 + 88 + 104);
+    g_assert_cmpuint(w.drv_off, ==, 176 + 92 + 104);
 
     /* an 80-character location code does not fit the call-out */
     memset(loc, 'L', 80);
@@ -599,6 +613,144 @@ static void test_section_length_cap(void)
     g_assert_cmpuint(len, ==, 176 + 104 + 65532);
 }
 
+/*
+ * Host data that the host does not let the guest see: the summary says
+ * what there is, the log carries none of it.
+ */
+static void test_raw_withheld(void)
+{
+    uint8_t buf[1024];
+    SpaprEehErrorRecord rec;
+    size_t len;
+    LogWalk w;
+
+    ref_record(&rec);
+    rec.raw_data = NULL;
+    rec.raw_len = 0;
+    rec.trunc = 0;
+    rec.raw_withheld = true;
+    len = spapr_eeh_log_encode(&rec, (const uint8_t *)ref_drv,
+                               strlen(ref_drv), false, REF_PLID, ref_loc,
+                               buf, sizeof(buf));
+    walk_log(buf, len, &w);
+    g_assert_cmpuint(w.count, ==, 5);
+    g_assert_cmpuint(w.raw_off, ==, 0);
+    g_assert_cmpuint(w.drv_off, ==, OFF_RAW);
+    g_assert_cmphex(summary_flags(buf, &w), ==,
+                    SPAPR_EEH_SUMMARY_F_RAW_WITHHELD |
+                    SPAPR_EEH_SUMMARY_F_DRV_PRESENT);
+    g_assert_cmpuint(buf[w.summary_off + 8 + 80], ==, SPAPR_EEH_RAW_PHB4);
+    g_assert_cmpuint(ldl_be_p(buf + w.summary_off + 8 + 84), ==,
+                     PHB4_DIAG_LEN);
+
+    /* Withheld even when the data is at hand */
+    ref_record(&rec);
+    rec.raw_withheld = true;
+    len = spapr_eeh_log_encode(&rec, NULL, 0, false, REF_PLID, ref_loc,
+                               buf, sizeof(buf));
+    walk_log(buf, len, &w);
+    g_assert_cmpuint(w.raw_off, ==, 0);
+    g_assert_cmphex(summary_flags(buf, &w), ==,
+                    SPAPR_EEH_SUMMARY_F_RAW_WITHHELD);
+}
+
+static void aer_rec(SpaprEehErrorRecord *rec, uint32_t ue)
+{
+    static const uint32_t mrd[4] = {
+        0x20000001, 0x0000000f, 0x00000006, 0x00101000, /* MRd64 */
+    };
+
+    memset(rec, 0, sizeof(*rec));
+    rec->aer_ue_status = ue;
+    rec->aer_ce_status = 0x2000;
+    rec->aer_ue_severity = 0x00462030;
+    memcpy(rec->aer_tlp_header, mrd, sizeof(mrd));
+    rec->aer_src = SPAPR_EEH_SRC_AER_CONFIG;
+    rec->valid |= SPAPR_EEH_VALID_AER_UE_STATUS |
+                  SPAPR_EEH_VALID_AER_CE_STATUS |
+                  SPAPR_EEH_VALID_AER_UE_SEVERITY |
+                  SPAPR_EEH_VALID_AER_TLP_HEADER;
+}
+
+static void test_aer_classes(void)
+{
+    static const struct {
+        uint32_t ue;
+        SpaprEehErrorClass c;
+    } cases[] = {
+        { UE_SDN, SPAPR_EEH_ERR_CLASS_LINK_DOWN },
+        { UE_DLP, SPAPR_EEH_ERR_CLASS_LINK_DOWN },
+        { UE_SDN | UE_POISON | UE_UNSUP_REQ, SPAPR_EEH_ERR_CLASS_LINK_DOWN },
+        { UE_CMPLT_ABRT, SPAPR_EEH_ERR_CLASS_MMIO },
+        { UE_UNSUP_REQ, SPAPR_EEH_ERR_CLASS_MMIO },
+        { UE_UNSUP_REQ | UE_POISON, SPAPR_EEH_ERR_CLASS_MMIO },
+        { UE_UNSUP_REQ | UE_CMPLT_TO, SPAPR_EEH_ERR_CLASS_MMIO },
+        { UE_CMPLT_TO, SPAPR_EEH_ERR_CLASS_DMA_IOMMU },
+        { UE_CMPLT_TO | UE_MALFORMED, SPAPR_EEH_ERR_CLASS_DMA_IOMMU },
+        { UE_POISON, SPAPR_EEH_ERR_CLASS_PCIE_UE },
+        { UE_FCP, SPAPR_EEH_ERR_CLASS_PCIE_UE },
+        { UE_UNX_CMPLT, SPAPR_EEH_ERR_CLASS_PCIE_UE },
+        { UE_RX_OVFL, SPAPR_EEH_ERR_CLASS_PCIE_UE },
+        { UE_MALFORMED, SPAPR_EEH_ERR_CLASS_PCIE_UE },
+        { UE_ECRC, SPAPR_EEH_ERR_CLASS_PCIE_UE },
+        { UE_ACSV, SPAPR_EEH_ERR_CLASS_PCIE_UE },
+        { UE_INTERNAL, SPAPR_EEH_ERR_CLASS_PCIE_UE },
+        { 1u << 26, SPAPR_EEH_ERR_CLASS_PCIE_UE },
+        { 0, SPAPR_EEH_ERR_CLASS_UNKNOWN },
+        { 0x00000fcf, SPAPR_EEH_ERR_CLASS_UNKNOWN },   /* reserved only */
+        { 0xffffffff, SPAPR_EEH_ERR_CLASS_UNKNOWN },   /* failed read */
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        SpaprEehErrorRecord rec, ref;
+
+        aer_rec(&rec, cases[i].ue);
+        ref = rec;
+        spapr_eeh_aer_interpret(&rec);
+        g_assert_cmpstr(spapr_eeh_err_class_name(rec.err_class), ==,
+                        spapr_eeh_err_class_name(cases[i].c));
+        if (cases[i].c == SPAPR_EEH_ERR_CLASS_UNKNOWN) {
+            g_assert_cmpmem(&rec, sizeof(rec), &ref, sizeof(ref));
+            continue;
+        }
+        g_assert_cmpint(rec.class_src, ==, SPAPR_EEH_SRC_AER_CONFIG);
+        /* only the class changed: no address, no requester id */
+        rec.err_class = ref.err_class;
+        rec.class_src = ref.class_src;
+        g_assert_cmpmem(&rec, sizeof(rec), &ref, sizeof(ref));
+    }
+}
+
+static void test_aer_preconditions(void)
+{
+    SpaprEehErrorRecord rec, ref;
+
+    /* root port registers from the diag data: not the endpoint's */
+    aer_rec(&rec, UE_UNSUP_REQ);
+    rec.aer_src = SPAPR_EEH_SRC_HOST_DIAG;
+    ref = rec;
+    spapr_eeh_aer_interpret(&rec);
+    g_assert_cmpmem(&rec, sizeof(rec), &ref, sizeof(ref));
+
+    /* status not valid */
+    aer_rec(&rec, UE_UNSUP_REQ);
+    rec.valid &= ~SPAPR_EEH_VALID_AER_UE_STATUS;
+    ref = rec;
+    spapr_eeh_aer_interpret(&rec);
+    g_assert_cmpmem(&rec, sizeof(rec), &ref, sizeof(ref));
+
+    /* a class is already known */
+    aer_rec(&rec, UE_UNSUP_REQ);
+    rec.err_class = SPAPR_EEH_ERR_CLASS_DMA_IOMMU;
+    rec.class_src = SPAPR_EEH_SRC_HOST_DIAG;
+    ref = rec;
+    spapr_eeh_aer_interpret(&rec);
+    g_assert_cmpmem(&rec, sizeof(rec), &ref, sizeof(ref));
+
+    spapr_eeh_aer_interpret(NULL);
+}
+
 static void test_names(void)
 {
     g_assert_cmpstr(spapr_eeh_err_class_name(SPAPR_EEH_ERR_CLASS_DMA_IOMMU),
@@ -625,7 +777,11 @@ int main(int argc, char **argv)
     g_test_add_func("/spapr-eeh-log/max-record", test_max_record);
     g_test_add_func("/spapr-eeh-log/section-length-cap",
                     test_section_length_cap);
+    g_test_add_func("/spapr-eeh-log/raw-withheld", test_raw_withheld);
     g_test_add_func("/spapr-eeh-log/names", test_names);
+    g_test_add_func("/spapr-eeh-log/aer/classes", test_aer_classes);
+    g_test_add_func("/spapr-eeh-log/aer/preconditions",
+                    test_aer_preconditions);
 
     return g_test_run();
 }

@@ -4,15 +4,12 @@
  * The host describes a frozen PE in its own terms: on a PowerNV host the
  * OPAL PHB diag data (PHB3 or PHB4/PHB5 register snapshot, with the PE
  * state table), on a pseries host an RTAS error log.  The functions here
- * turn that data, or the endpoint's own AER registers, into the
- * host-neutral fields of SpaprEehErrorRecord: error class, faulting
- * address, requester id and AER status.
+ * turn that data into the host-neutral fields of SpaprEehErrorRecord:
+ * error class, faulting address, requester id and AER status.
  *
  * They are pure functions: no I/O, no global state.  Host data is not
  * trusted: every length, version and index in it is checked before use.
- * The rules are described in docs/specs/ppc-spapr-eeh.rst.
- *
- * Copyright (c) 2026 qemu-spapr-eeh developers
+ * The rules are described in docs/specs/vfio-eeh-error-feature.rst.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -89,38 +86,12 @@ bool spapr_eeh_diag_interpret(SpaprEehRawFormat fmt, const uint8_t *data,
  * @len: bytes in @data
  *
  * Check the fixed part (version 6, extended log present, extended length
- * within @len), the version 6 extended header (valid, log format 14) and
- * that the first two sections are a Private Header of at least 48 bytes
- * and a User Header of at least 24 bytes within the log.
+ * within @len), the version 6 extended header (valid, log format 14,
+ * company "IBM") and that the first two sections are a Private Header of
+ * at least 48 bytes and a User Header of at least 24 bytes within the log.
  *
  * Returns: true if @data looks like a version 6 platform event log.
  */
 bool spapr_eeh_diag_rtas_log_valid(const uint8_t *data, size_t len);
-
-/**
- * spapr_eeh_aer_interpret:
- * @rec: a record holding the endpoint's AER registers
- *
- * When @rec has no error class yet and holds the endpoint's AER
- * uncorrectable error status read through config space
- * (SPAPR_EEH_VALID_AER_UE_STATUS, aer_src SPAPR_EEH_SRC_AER_CONFIG),
- * classify the error from that status, the endpoint's point of view:
- *
- * - LINK_DOWN: surprise down or data link protocol error;
- * - MMIO: completer abort or unsupported request (the endpoint rejected
- *   a request it received, which for a passed-through device is a load
- *   or store of the guest);
- * - DMA_IOMMU: completion timeout (a request of the endpoint, that is a
- *   DMA read, got no completion);
- * - PCIE_UE: any other defined uncorrectable error bit;
- * - otherwise, or for an all-ones status, nothing is changed.
- *
- * The class source becomes SPAPR_EEH_SRC_AER_CONFIG.  No faulting
- * address is taken from the TLP header log: a request the endpoint
- * received carries a host address.  No requester id is taken either: the
- * header log holds host bus numbers, and for a completion the requester
- * is the endpoint itself.
- */
-void spapr_eeh_aer_interpret(SpaprEehErrorRecord *rec);
 
 #endif /* HW_PPC_SPAPR_EEH_DIAG_H */

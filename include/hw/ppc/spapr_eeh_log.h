@@ -4,13 +4,13 @@
  * The error record is a host-neutral description of one EEH error of a
  * partitionable endpoint (PE): what kind of error it was, where it hit,
  * which registers were read and where each piece of data came from.
+ * spapr_eeh_aer_interpret() classifies an error from the endpoint's AER
+ * registers alone.
  *
  * spapr_eeh_log_encode() turns a record plus the guest driver's buffer
  * into the platform error log that ibm,slot-error-detail returns.  It is
  * a pure function: it touches nothing but its output buffer.  The log
  * layout is described in docs/specs/ppc-spapr-eeh.rst.
- *
- * Copyright (c) 2026 qemu-spapr-eeh developers
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -100,6 +100,11 @@ typedef struct SpaprEehErrorRecord {
     size_t raw_len;
     size_t raw_orig_len;                /* host size, >= raw_len; 0: raw_len */
     uint32_t trunc;                     /* SPAPR_EEH_TRUNC_* */
+    /*
+     * The host holds raw_orig_len bytes of raw_format data that the guest
+     * must not see: raw_data is NULL, the log only says that they exist.
+     */
+    bool raw_withheld;
 } SpaprEehErrorRecord;
 
 /*
@@ -129,6 +134,7 @@ typedef struct SpaprEehErrorRecord {
 #define SPAPR_EEH_SUMMARY_F_DRV_PRESENT     0x00000020
 #define SPAPR_EEH_SUMMARY_F_DRV_TRUNCATED   0x00000040
 #define SPAPR_EEH_SUMMARY_F_DRV_DROPPED     0x00000080
+#define SPAPR_EEH_SUMMARY_F_RAW_WITHHELD    0x00000100
 
 typedef struct SpaprEehLogSummary {
     uint32_t magic;                     /* SPAPR_EEH_SUMMARY_MAGIC */
@@ -218,6 +224,32 @@ size_t spapr_eeh_log_encode(const SpaprEehErrorRecord *rec,
                             bool permanent, uint32_t plid,
                             const char *loc_code,
                             uint8_t *out, size_t out_max);
+
+/**
+ * spapr_eeh_aer_interpret:
+ * @rec: a record holding the endpoint's AER registers
+ *
+ * When @rec has no error class yet and holds the endpoint's AER
+ * uncorrectable error status read through config space
+ * (SPAPR_EEH_VALID_AER_UE_STATUS, aer_src SPAPR_EEH_SRC_AER_CONFIG),
+ * classify the error from that status, the endpoint's point of view:
+ *
+ * - LINK_DOWN: surprise down or data link protocol error;
+ * - MMIO: completer abort or unsupported request (the endpoint rejected
+ *   a request it received, which for a passed-through device is a load
+ *   or store of the guest);
+ * - DMA_IOMMU: completion timeout (a request of the endpoint, that is a
+ *   DMA read, got no completion);
+ * - PCIE_UE: any other defined uncorrectable error bit;
+ * - otherwise, or for an all-ones status, nothing is changed.
+ *
+ * The class source becomes SPAPR_EEH_SRC_AER_CONFIG.  No faulting
+ * address is taken from the TLP header log: a request the endpoint
+ * received carries a host address.  No requester id is taken either: the
+ * header log holds host bus numbers, and for a completion the requester
+ * is the endpoint itself.
+ */
+void spapr_eeh_aer_interpret(SpaprEehErrorRecord *rec);
 
 /* Printable names for the enums, for traces and QMP; never NULL */
 const char *spapr_eeh_err_class_name(SpaprEehErrorClass c);

@@ -6,8 +6,9 @@
  * that sees the freeze copies the PHB diag data into the PE, and that
  * copy is the only one.  This header proposes a VFIO device feature, in
  * the style of s390's VFIO_DEVICE_FEATURE_ZPCI_ERROR, that hands it out.
- * It lives here, self-contained, until Linux carries the definitions; it
- * is also compiled into the test host model.
+ * It lives here, private to hw/vfio and self-contained, until Linux
+ * carries the definitions; nothing outside hw/vfio may include it.  The
+ * test host model compiles it too.
  *
  * VFIO_DEVICE_FEATURE_EEH_ERROR, GET on the device fd:
  *   data is struct vfio_device_feature_eeh_error, followed by up to
@@ -20,8 +21,6 @@
  *   -ENOMSG when no error was captured since; -ENOTTY or -EINVAL from
  *   kernels without the feature (PROBE tells them apart beforehand).
  *
- * Copyright (c) 2026 qemu-spapr-eeh developers
- *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
@@ -30,7 +29,11 @@
 
 #include <linux/types.h>
 
-/* Provisional: chosen far from the upstream sequence to never collide */
+/*
+ * Provisional, far from the small numbers Linux assigns in sequence; the
+ * real one will be Linux's choice.  QEMU only asks for it when the PHB
+ * property x-vfio-eeh-error is on.
+ */
 #define VFIO_DEVICE_FEATURE_EEH_ERROR           0xee00
 
 struct vfio_device_feature_eeh_error {
