@@ -161,6 +161,7 @@ static VhmDev *add_device(const char *bdf, int group, char *err,
     d->cfg_frozen = VHM_CFG_ONES;
     d->msi_vectors = 1;
     d->pe = -1;
+    d->aer = VHM_ECAP_BASE;
     return d;
 }
 
@@ -289,6 +290,20 @@ static int parse_device_kv(VhmDev *d, const char *key, const char *val,
             return -1;
         }
         d->pe = (int)v;
+        return 0;
+    }
+    if (!strcmp(key, "aer")) {
+        /* AER offset: dword-aligned, the 0x2c bytes inside config space */
+        if (!strcmp(val, "none")) {
+            d->aer = 0;
+        } else if (vhm_parse_u64(val, 0, &v) < 0 || v < VHM_ECAP_BASE ||
+                   v > VHM_AER_MAX || (v & 3)) {
+            snprintf(err, errlen, "aer=none|0x%x..0x%x, dword-aligned",
+                     VHM_ECAP_BASE, VHM_AER_MAX);
+            return -1;
+        } else {
+            d->aer = (int)v;
+        }
         return 0;
     }
     if (!strcmp(key, "cfg_frozen")) {

@@ -182,6 +182,7 @@ static void state_line(Cmd *c, VhmGroup *g)
 typedef struct DiagArgs {
     int format;         /* -1: no diag= */
     int cls;            /* -1: from the freeze type */
+    int rtas;           /* VHM_RTAS_*: defect of a diag=rtas log */
     bool have_pe, have_rid, have_iova, have_bar, have_off, have_rootue;
     uint32_t pe;
     uint16_t rid;
@@ -251,6 +252,12 @@ static int freeze_diag_arg(Cmd *c, const char *a, DiagArgs *da)
             return -1;
         }
         da->have_rootue = true;
+    } else if (!strncmp(a, "rtas=", 5)) {
+        da->rtas = vhm_diag_rtas_parse(a + 5);
+        if (da->rtas < 0) {
+            say(c, "ERR rtas=version|length|ibm|format|sections");
+            return -1;
+        }
     } else {
         return 0;
     }
@@ -266,11 +273,14 @@ static const char *freeze_diag_spec(VhmGroup *g, const DiagArgs *da,
 
     if (da->format <= VHM_DIAG_NONE) {
         if (cls >= 0 || da->have_pe || da->have_rid || da->have_iova ||
-            da->have_bar || da->have_off || da->have_rootue) {
-            return "class=/pe=/rid=/iova=/bar=/off=/rootue= need diag=";
+            da->have_bar || da->have_off || da->have_rootue || da->rtas) {
+            return "class=/pe=/rid=/iova=/bar=/off=/rootue=/rtas= need diag=";
         }
         s->format = VHM_DIAG_NONE;
         return NULL;
+    }
+    if (da->rtas && da->format != VHM_DIAG_RTAS) {
+        return "rtas= needs diag=rtas";
     }
     if (cls < 0) {
         cls = mmio && !dma ? VHM_ERR_MMIO_LOAD : VHM_ERR_DMA_IOMMU;
@@ -298,6 +308,7 @@ static const char *freeze_diag_spec(VhmGroup *g, const DiagArgs *da,
     }
     s->have_rootue = da->have_rootue;
     s->rootue = da->rootue;
+    s->rtas = da->rtas;
     if (hdr) {
         s->have_hdr = true;
         memcpy(s->hdr, hdr, sizeof(s->hdr));
@@ -312,7 +323,7 @@ static int cmd_freeze(Cmd *c)
     bool mmio = true, dma = true;
     uint32_t ue = 0, ce = 0, hdr[4];
     bool have_hdr = false;
-    DiagArgs da = { .format = -1, .cls = -1 };
+    DiagArgs da = { .format = -1, .cls = -1, .rtas = VHM_RTAS_VALID };
     VhmDiagSpec spec;
     int i, r;
 
@@ -386,7 +397,7 @@ static int cmd_freeze(Cmd *c)
     vhm_pe_freeze(g, mmio, dma);
     if (ue || ce || have_hdr) {
         for (i = 0; i < g->ndevs; i++) {
-            vhm_dev_aer_inject(g->devs[i], ue, ce, have_hdr ? hdr : NULL);
+            vhm_aer_inject(g->devs[i], ue, ce, have_hdr ? hdr : NULL);
         }
     }
     if (spec.format != VHM_DIAG_NONE) {
@@ -417,9 +428,10 @@ static int cmd_diag_dump(Cmd *c)
         return 0;
     }
     say(c, "group=%d diag=%s class=%s pe=%u rid=0x%04x freeze_count=%u "
-        "len=%u", g->id, vhm_diag_format_name(sn->spec.format),
+        "len=%u%s%s", g->id, vhm_diag_format_name(sn->spec.format),
         vhm_diag_class_name(sn->spec.cls), sn->spec.pe, sn->spec.rid,
-        sn->freeze_count, sn->len);
+        sn->freeze_count, sn->len, sn->spec.rtas ? " rtas=" : "",
+        sn->spec.rtas ? vhm_diag_rtas_name(sn->spec.rtas) : "");
     for (off = 0; off < sn->len; off += 16) {
         char line[128];
         size_t n = 0;
@@ -707,9 +719,10 @@ static void cmd_help(Cmd *c)
         ("freeze [mmio|dma|all] [group=N] [aer=UE:<hex>] [aer=CE:<hex>] "
          "[hdr=<w0>,<w1>,<w2>,<w3>] [diag=phb4|phb3|rtas] [class=<c>] "
          "[pe=N] [rid=0x<bdf>] [iova=0x<a>] [bar=<n>|none off=0x<o>] "
-         "[rootue=0x<ue>]"),
+         "[rootue=0x<ue>] [rtas=<defect>]"),
         ("  class: dma-iommu dma-access mmio-load mmio-store cfg-read "
          "link-down pcie-ue none"),
+        "  rtas (diag=rtas only): version length ibm format sections",
         "thaw [group=N]",
         "unavailable [group=N]",
         "state [group=N]",

@@ -24,15 +24,6 @@
 
 #define REGION_MASK     ((1ULL << VHM_REGION_SHIFT) - 1)
 
-/* AER register block that survives hot/function resets (RW1CS/RWS) */
-#define AER_STICKY_START    (VHM_ECAP_AER + PCI_ERR_UNCOR_STATUS)
-#define AER_STICKY_END      (VHM_ECAP_AER + PCI_ERR_HEADER_LOG + 16)
-
-#define UE_MASK         0x03fff030u
-#define CE_MASK         0x0000f1c1u
-#define UE_SEV_DEFAULT  0x00462030u
-#define CE_MASK_DEFAULT 0x00002000u
-
 /* BAR0 dword 0 is a read-only identification register */
 #define BAR0_ID_LEN     4
 
@@ -103,10 +94,10 @@ static void virtio_caps_build(VhmDev *d)
  */
 static void config_build(VhmDev *d, bool keep_sticky)
 {
-    uint8_t sticky[AER_STICKY_END - AER_STICKY_START];
+    uint8_t sticky[VHM_AER_STICKY_LEN];
     int i;
 
-    memcpy(sticky, &d->cfg[AER_STICKY_START], sizeof(sticky));
+    vhm_aer_save(d, sticky);
     memset(d->cfg, 0, sizeof(d->cfg));
     memset(d->wmask, 0, sizeof(d->wmask));
     memset(d->w1c, 0, sizeof(d->w1c));
@@ -194,23 +185,11 @@ static void config_build(VhmDev *d, bool keep_sticky)
         virtio_caps_build(d);
     }
 
-    /* AER extended capability, v2, end of list */
-    cfg_set(d, VHM_ECAP_AER, 4, PCI_EXT_CAP_ID_ERR | (2 << 16));
-    cfg_virt(d, VHM_ECAP_AER, 4);
-    cfg_w1c(d, VHM_ECAP_AER + PCI_ERR_UNCOR_STATUS, 4, UE_MASK);
-    cfg_wmask(d, VHM_ECAP_AER + PCI_ERR_UNCOR_MASK, 4, UE_MASK);
-    cfg_set(d, VHM_ECAP_AER + PCI_ERR_UNCOR_SEVER, 4, UE_SEV_DEFAULT);
-    cfg_wmask(d, VHM_ECAP_AER + PCI_ERR_UNCOR_SEVER, 4, UE_MASK);
-    cfg_w1c(d, VHM_ECAP_AER + PCI_ERR_COR_STATUS, 4, CE_MASK);
-    cfg_set(d, VHM_ECAP_AER + PCI_ERR_COR_MASK, 4, CE_MASK_DEFAULT);
-    cfg_wmask(d, VHM_ECAP_AER + PCI_ERR_COR_MASK, 4, CE_MASK);
-    cfg_set(d, VHM_ECAP_AER + PCI_ERR_CAP, 4,
-            PCI_ERR_CAP_ECRC_GENC | PCI_ERR_CAP_ECRC_CHKC);
-    cfg_wmask(d, VHM_ECAP_AER + PCI_ERR_CAP, 4,
-              PCI_ERR_CAP_ECRC_GENE | PCI_ERR_CAP_ECRC_CHKE);
+    /* extended capabilities: AER, where the device's aer= puts it */
+    vhm_ecap_build(d);
 
     if (keep_sticky) {
-        memcpy(&d->cfg[AER_STICKY_START], sticky, sizeof(sticky));
+        vhm_aer_restore(d, sticky);
     }
 }
 
@@ -252,12 +231,7 @@ void vhm_dev_hw_reset(VhmDev *d, bool fundamental)
             cfg_get(d, VHM_CAP_EXP + PCI_EXP_DEVSTA, 2) & ~0xfu);
     if (fundamental) {
         /* PERST# also resets the sticky AER registers to defaults */
-        memset(&d->cfg[AER_STICKY_START], 0,
-               AER_STICKY_END - AER_STICKY_START);
-        cfg_set(d, VHM_ECAP_AER + PCI_ERR_UNCOR_SEVER, 4, UE_SEV_DEFAULT);
-        cfg_set(d, VHM_ECAP_AER + PCI_ERR_COR_MASK, 4, CE_MASK_DEFAULT);
-        cfg_set(d, VHM_ECAP_AER + PCI_ERR_CAP, 4,
-                PCI_ERR_CAP_ECRC_GENC | PCI_ERR_CAP_ECRC_CHKC);
+        vhm_aer_reset(d);
     }
 }
 
@@ -266,37 +240,6 @@ void vhm_dev_open(VhmDev *d)
 {
     vhm_dev_hw_reset(d, false);
     config_build(d, true);
-}
-
-void vhm_dev_aer_inject(VhmDev *d, uint32_t ue, uint32_t ce,
-                        const uint32_t *hdr)
-{
-    const int aer = VHM_ECAP_AER;
-    uint32_t v, sev, devsta;
-    int i;
-
-    devsta = cfg_get(d, VHM_CAP_EXP + PCI_EXP_DEVSTA, 2);
-    if (ue) {
-        v = cfg_get(d, aer + PCI_ERR_UNCOR_STATUS, 4);
-        cfg_set(d, aer + PCI_ERR_UNCOR_STATUS, 4, v | ue);
-        /* first error pointer: lowest reported bit */
-        v = cfg_get(d, aer + PCI_ERR_CAP, 4) & ~0x1fu;
-        cfg_set(d, aer + PCI_ERR_CAP, 4, v | (__builtin_ctz(ue) & 0x1f));
-        sev = cfg_get(d, aer + PCI_ERR_UNCOR_SEVER, 4);
-        devsta |= (ue & sev) ? PCI_EXP_DEVSTA_FED : 0;
-        devsta |= (ue & ~sev) ? PCI_EXP_DEVSTA_NFED : 0;
-    }
-    if (ce) {
-        v = cfg_get(d, aer + PCI_ERR_COR_STATUS, 4);
-        cfg_set(d, aer + PCI_ERR_COR_STATUS, 4, v | ce);
-        devsta |= PCI_EXP_DEVSTA_CED;
-    }
-    cfg_set(d, VHM_CAP_EXP + PCI_EXP_DEVSTA, 2, devsta);
-    if (hdr) {
-        for (i = 0; i < 4; i++) {
-            cfg_set(d, aer + PCI_ERR_HEADER_LOG + 4 * i, 4, hdr[i]);
-        }
-    }
 }
 
 /* region access */

@@ -7,9 +7,9 @@
  * from ibm,slot-error-detail.  Like pnv_eeh_get_pe_state(), the first
  * GET_STATE that sees the frozen PE copies it into the PE (pe->data);
  * that snapshot stays until the PE is reset or changes owner.  The
- * proposed VFIO_DEVICE_FEATURE_EEH_ERROR (include/hw/vfio/
- * vfio-eeh-uapi.h) hands it to user space.  No kernel has it yet, so
- * the feature is off unless "option eeh_error_feature=1" is set.
+ * proposed VFIO_DEVICE_FEATURE_EEH_ERROR (hw/vfio/vfio-eeh-uapi.h)
+ * hands it to user space.  No kernel has it yet, so the feature is off
+ * unless "option eeh_error_feature=1" is set.
  *
  * Layouts and bits follow skiboot's include/opal-api.h, phb4-regs.h and
  * phb3-regs.h as summarised in the project's host-eeh.md, sections 2.3,
@@ -138,6 +138,12 @@ static const PhbLayout phb3_layout = {
 #define P3_DMA1_ERR             264     /* inbound B */
 
 /* RTAS v6 */
+#define RTAS_VERSION_6          6
+#define RTAS_LOG_FORMAT_EVENT   0x0e
+#define RTAS_COMPANY_OFF        12      /* in the v6 extended header */
+#define RTAS_BAD_VERSION        5
+#define RTAS_BAD_EXTRA          64      /* rtas=length: claimed, not there */
+#define RTAS_BAD_FORMAT         0x00
 #define RTAS_HDR_SIZE           8
 #define RTAS_V6_EXT_SIZE        16
 #define RTAS_PH_SIZE            48
@@ -161,6 +167,15 @@ static const char *const class_names[] = {
     [VHM_ERR_CFG_READ] = "cfg-read",
     [VHM_ERR_LINK_DOWN] = "link-down",
     [VHM_ERR_PCIE_UE] = "pcie-ue",
+};
+
+static const char *const rtas_names[] = {
+    [VHM_RTAS_VALID] = "valid",
+    [VHM_RTAS_VERSION] = "version",
+    [VHM_RTAS_LENGTH] = "length",
+    [VHM_RTAS_IBM] = "ibm",
+    [VHM_RTAS_FORMAT] = "format",
+    [VHM_RTAS_SECTIONS] = "sections",
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -203,6 +218,27 @@ const char *vhm_diag_class_name(int cls)
         return "?";
     }
     return class_names[cls];
+}
+
+/* the defects rtas= accepts: every name but "valid" */
+int vhm_diag_rtas_parse(const char *s)
+{
+    size_t i;
+
+    for (i = VHM_RTAS_VALID + 1; i < ARRAY_LEN(rtas_names); i++) {
+        if (!strcmp(s, rtas_names[i])) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+const char *vhm_diag_rtas_name(int defect)
+{
+    if (defect < 0 || (size_t)defect >= ARRAY_LEN(rtas_names)) {
+        return "?";
+    }
+    return rtas_names[defect];
 }
 
 static bool class_is_mmio(int cls)
@@ -617,6 +653,7 @@ static size_t build_phb(const VhmDiagSpec *s, const PhbLayout *l,
 static size_t dev_log(VhmDev *d, char *out, size_t cap)
 {
     size_t n = 0;
+    uint32_t v = 0;
     int i;
 
 #define OUT(...) \
@@ -636,9 +673,18 @@ static size_t dev_log(VhmDev *d, char *out, size_t cap)
     for (i = 0; i <= 0x20; i += 4) {
         OUT("%02x:%x\n", i, vhm_ld(&d->cfg[VHM_CAP_EXP + i], 4));
     }
-    OUT("pci-e AER:\n");
-    for (i = 0; i <= 0x34; i += 4) {
-        OUT("%02x:%x\n", i, vhm_ld(&d->cfg[VHM_ECAP_AER + i], 4));
+    if (d->aer) {
+        OUT("pci-e AER:\n");
+        for (i = 0; i <= 0x34; i += 4) {
+            /*
+             * rtas_pci_dn_read_config() fails past 4 KiB without
+             * touching the value: the previous dword is printed again
+             */
+            if (d->aer + i < VHM_CFG_SIZE) {
+                v = vhm_ld(&d->cfg[d->aer + i], 4);
+            }
+            OUT("%02x:%x\n", i, v);
+        }
     }
 #undef OUT
     return n;
@@ -653,6 +699,33 @@ static void sect_hdr(uint8_t *p, const char *id, uint16_t len,
     p[4] = version;
     p[5] = subtype;
     st16(p, 6, 0);
+}
+
+/* freeze ... rtas=<defect>: break the len-byte log in exactly one place */
+static void rtas_break(uint8_t *p, size_t len, int defect)
+{
+    const size_t ext = RTAS_HDR_SIZE;
+
+    switch (defect) {
+    case VHM_RTAS_VERSION:
+        p[0] = RTAS_BAD_VERSION;
+        break;
+    case VHM_RTAS_LENGTH:
+        st32(p, 4, len - RTAS_HDR_SIZE + RTAS_BAD_EXTRA);
+        break;
+    case VHM_RTAS_IBM:
+        memcpy(p + ext + RTAS_COMPANY_OFF, "XYZ", 4);
+        break;
+    case VHM_RTAS_FORMAT:
+        p[ext + 2] = (p[ext + 2] & 0xf0) | RTAS_BAD_FORMAT;
+        break;
+    case VHM_RTAS_SECTIONS:
+        /* an Extended User Header where the Private Header must be */
+        memcpy(p + ext + RTAS_V6_EXT_SIZE, "EH", 2);
+        break;
+    default:
+        break;
+    }
 }
 
 /* The log ibm,slot-error-detail returns on a PowerVM host (LoPAR v6) */
@@ -679,7 +752,7 @@ static size_t build_rtas(const VhmDiagSpec *s, VhmGroup *g, uint8_t *p)
     memset(p, 0, total);
 
     /* struct rtas_error_log: v6, ERROR, not recovered, extended, PCI, IO */
-    p[0] = 6;
+    p[0] = RTAS_VERSION_6;
     p[1] = 0x80 | 0x10 | 0x04;
     p[2] = 0x22;
     p[3] = 0xe1;
@@ -688,8 +761,8 @@ static size_t build_rtas(const VhmDiagSpec *s, VhmGroup *g, uint8_t *p)
     /* struct rtas_ext_event_log_v6 */
     o = RTAS_HDR_SIZE;
     p[o] = 0x80 | 0x20 | 0x04 | 0x02;    /* valid, recoverable, new, BE */
-    p[o + 2] = 0x80 | 0x0e;             /* PowerPC format, event log */
-    memcpy(p + o + 12, "IBM", 4);
+    p[o + 2] = 0x80 | RTAS_LOG_FORMAT_EVENT;    /* PowerPC format */
+    memcpy(p + o + RTAS_COMPANY_OFF, "IBM", 4);
     o += RTAS_V6_EXT_SIZE;
 
     /* 'PH' Private Header (Main-A) */
@@ -726,6 +799,7 @@ static size_t build_rtas(const VhmDiagSpec *s, VhmGroup *g, uint8_t *p)
     sect_hdr(p + o, "UD", ud_len, 1, 0);
     memcpy(p + o + RTAS_SECT_HDR_SIZE, text, tlen);
     o += ud_len;
+    rtas_break(p, o, s->rtas);
     return o;
 }
 
@@ -787,10 +861,12 @@ void vhm_diag_capture(VhmGroup *g)
     g->snap.timestamp_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
     g->diag_pending = false;
     vhm_log("INFO EEH diag captured group=%d format=%s class=%s pe=%u "
-            "len=%u freeze_count=%u", g->id,
+            "len=%u freeze_count=%u%s%s", g->id,
             vhm_diag_format_name(g->snap.spec.format),
             vhm_diag_class_name(g->snap.spec.cls), g->snap.spec.pe,
-            g->snap.len, g->snap.freeze_count);
+            g->snap.len, g->snap.freeze_count,
+            g->snap.spec.rtas ? " rtas=" : "",
+            g->snap.spec.rtas ? vhm_diag_rtas_name(g->snap.spec.rtas) : "");
 }
 
 /* A thaw makes OPAL zero the PEST entries: nothing left to capture */

@@ -5,7 +5,8 @@
  * sequence itself, asserting every kernel rule the model implements.
  * Without VHM_TEST_CHILD=1 it writes its own configuration and re-execs
  * itself with LD_PRELOAD set (library: $VHM_LIB, else next to the
- * executable).  Output is TAP.
+ * executable); what the library's constructor writes to stderr (config
+ * errors) goes to stderr.txt next to that configuration.  Output is TAP.
  *
  * Copyright (c) 2025 The qemu-spapr-eeh authors
  *
@@ -50,6 +51,11 @@
 #define DEV_H   "0005:00:01.1"      /* ... shared with G */
 #define DEV_I   "0006:00:01.0"      /* group 49: virtio personality ... */
 #define DEV_J   "0006:00:02.0"      /* ... with devid=0x1043 */
+#define DEV_K   "0007:00:01.0"      /* group 50: aer=0xfd4 */
+#define DEV_L   "0008:00:01.0"      /* group 51: aer=512 (0x200) */
+#define DEV_M   "0009:00:01.0"      /* group 52: aer=none */
+#define DEV_N   "000a:00:01.0"      /* group 53: aer=0x100 */
+#define DEV_O   "000c:00:01.0"      /* group 54: aer=0x104 */
 
 static const char config_text[] =
     "# written by test-host-model\n"
@@ -63,7 +69,17 @@ static const char config_text[] =
     "device " DEV_G " group=48 pe=7\n"
     "device " DEV_H " group=48\n"
     "device " DEV_I " group=49 personality=virtio\n"
-    "device " DEV_J " group=49 devid=0x1043 personality=virtio\n";
+    "device " DEV_J " group=49 devid=0x1043 personality=virtio\n"
+    "device " DEV_K " group=50 aer=0xfd4\n"
+    "device " DEV_L " group=51 aer=512\n"
+    "device " DEV_M " group=52 aer=none\n"
+    "device " DEV_N " group=53 aer=0x100\n"
+    "device " DEV_O " group=54 aer=0x104\n"
+    "# bad aer= values: reported on stderr, the devices are not created\n"
+    "device 000b:00:01.0 group=60 aer=0x102\n"
+    "device 000b:00:02.0 group=60 aer=0xfd8\n"
+    "device 000b:00:03.0 group=60 aer=0xfc\n"
+    "device 000b:00:04.0 group=60 aer=0x200x\n";
 
 /* snprintf without the compiler's truncation warnings */
 static int xsnprintf(char *buf, size_t len, const char *fmt, ...)
@@ -1947,6 +1963,93 @@ static void test_diag_rtas(int c1, int dev)
     ctl_ok("thaw");
 }
 
+/*
+ * rtas=<defect>: the log is the valid one, broken in one place.  Only
+ * the defect's bytes and the PLID (which counts snapshots) may differ.
+ */
+static void test_diag_rtas_defects(int c1, int dev)
+{
+    static const struct {
+        const char *name;
+        const char *desc;
+        size_t off, n;          /* the broken bytes */
+        const char *want;       /* their value; NULL: the extended length */
+    } defects[] = {
+        { "version", "fixed part version 5", 0, 1, "\x05" },
+        { "length", "extended length 64 bytes too long", 4, 4, NULL },
+        { "ibm", "company id 'XYZ\\0'", 20, 4, "XYZ" },
+        { "format", "log format nibble 0", 10, 1, "\x80" },
+        { "sections", "first section 'EH'", 24, 2, "EH" },
+    };
+    static const char *const bad[] = {
+        "freeze diag=rtas rtas=bogus", "freeze diag=rtas rtas=valid",
+        "freeze diag=rtas rtas=", "freeze diag=phb4 rtas=version",
+        "freeze rtas=ibm",
+    };
+    struct vfio_device_feature_eeh_error *in = einfo();
+    static uint8_t ref[2048];
+    const uint8_t *d = edata();
+    char out[8192], want[128];
+    uint32_t len, i;
+    size_t k, nbad = 0;
+    bool same, broken;
+    uint64_t seq;
+    long r;
+
+    ctl_ok("freeze diag=rtas class=mmio-load bar=2 off=0x40");
+    eeh(c1, VFIO_EEH_PE_GET_STATE);
+    r = eget(dev);
+    len = in->data_len;
+    memcpy(ref, d, len < sizeof(ref) ? len : sizeof(ref));
+    ctl_ok("thaw");
+    ok(r == 0 && len <= sizeof(ref) && ref[0] == 6 && ref[10] == 0x8e &&
+       be32(ref, 4) == len - 8 && !memcmp(ref + 20, "IBM", 4) &&
+       !memcmp(ref + 24, "PH", 2), "rtas: the valid reference log");
+
+    for (k = 0; k < sizeof(defects) / sizeof(defects[0]); k++) {
+        size_t off = defects[k].off, n = defects[k].n;
+
+        ctl_ok("freeze diag=rtas class=mmio-load bar=2 off=0x40 rtas=%s",
+               defects[k].name);
+        eeh(c1, VFIO_EEH_PE_GET_STATE);
+        r = eget(dev);
+        same = r == 0 && in->format == VFIO_EEH_ERROR_FORMAT_PAPR_RTAS &&
+               in->data_len == len;
+        for (i = 0; same && i < len; i++) {
+            if ((i >= off && i < off + n) || (i >= 64 && i < 68)) {
+                continue;
+            }
+            same = d[i] == ref[i];
+        }
+        broken = memcmp(d + off, ref + off, n) &&
+                 (defects[k].want ? !memcmp(d + off, defects[k].want, n)
+                                  : be32(d, 4) == len - 8 + 64);
+        ok(same && broken, "rtas=%s: %s, the rest as the valid log",
+           defects[k].name, defects[k].desc);
+        ctl_ok("thaw");
+    }
+
+    seq = log_next();
+    ctl_ok("freeze diag=rtas rtas=length");
+    eeh(c1, VFIO_EEH_PE_GET_STATE);
+    r = eget(dev);
+    xsnprintf(want, sizeof(want), "len=%u rtas=length\n", in->data_len);
+    ok(r == 0 && ctl("diag-dump", out, sizeof(out), NULL, 0) == 0 &&
+       strstr(out, "diag=rtas class=dma-iommu") && strstr(out, want) &&
+       strstr(log_since(seq), "freeze_count=") &&
+       strstr(log_since(seq), " rtas=length\n"),
+       "rtas=: diag-dump and the capture log name the defect");
+    ctl_ok("thaw");
+
+    for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+        nbad += ctl(bad[k], NULL, 0, NULL, 0) == 1;
+    }
+    ok(nbad == sizeof(bad) / sizeof(bad[0]) &&
+       state_has(42, "mmio_frozen=0 dma_frozen=0 ") &&
+       state_has(42, "diag=none"),
+       "rtas=: unknown defect or not diag=rtas -> ERR, nothing frozen");
+}
+
 static void test_diag_group(void)
 {
     struct vfio_device_feature_eeh_error *in = einfo();
@@ -2129,6 +2232,7 @@ static void test_diag(int c1, int dev)
        "bad diag arguments -> ERR, nothing frozen");
 
     test_diag_rtas(c1, dev);
+    test_diag_rtas_defects(c1, dev);
 
     /* INJECT_ERR leaves PHB4 data of the injected class */
     inj.err.type = 0;
@@ -2150,6 +2254,235 @@ static void test_diag(int c1, int dev)
     ok(eget(dev) == -ENOTTY && efeat(dev, EEH_HDR, FEAT_PROBE) == -ENOTTY,
        "eeh_error_feature=0 again: ENOTTY with a snapshot held");
     ctl_ok("thaw");
+}
+
+/* aer=: the extended capability chain, and AER wherever it is */
+
+/* the chain from 0x100 as "<id>.<version>@<offset> ..." */
+static const char *ecap_chain(int dev)
+{
+    static char buf[256];
+    uint32_t pos = PCI_CFG_SPACE_SIZE, h;
+    size_t used = 0;
+    int n = 0;
+
+    buf[0] = '\0';
+    while (pos && n++ < 16) {
+        h = cfg_get(dev, pos, 4);
+        if (!h) {
+            break;
+        }
+        used += xsnprintf(buf + used, sizeof(buf) - used, "%s%04x.%u@%03x",
+                          used ? " " : "", h & 0xffff, (h >> 16) & 0xf, pos);
+        pos = PCI_EXT_CAP_NEXT(h);
+    }
+    return buf;
+}
+
+/* a container with the group's device, its fds in fds[0..2] */
+static int aer_dev_open(int group, const char *name, int *fds)
+{
+    fds[0] = new_container();
+    fds[1] = open_group(group);
+    set_container(fds[1], fds[0]);
+    ioc_int(fds[0], VFIO_SET_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU);
+    fds[2] = get_dev(fds[1], name);
+    return fds[2];
+}
+
+static void aer_dev_close(const int *fds)
+{
+    close(fds[2]);
+    close(fds[1]);
+    close(fds[0]);
+}
+
+/* the RTAS log's UD text of the PE of group (feature on, then off) */
+static const char *rtas_ud(int c, int dev, int group, const char *extra)
+{
+    /* 8 + 16 bytes of headers, PH, UH, PS, then UD's 8-byte header */
+    const uint32_t ud = 8 + 16 + 48 + 24 + 80 + 8;
+    static char text[2048];
+    uint32_t len;
+
+    ctl_ok("option eeh_error_feature=1");
+    ctl_ok("freeze group=%d diag=rtas %s", group, extra);
+    eeh(c, VFIO_EEH_PE_GET_STATE);
+    len = eget(dev) == 0 ? einfo()->data_len : 0;
+    text[0] = '\0';
+    if (len > ud && len - ud < sizeof(text) &&
+        !memcmp(edata() + ud - 8, "UD", 2)) {
+        memcpy(text, edata() + ud, len - ud);
+        text[len - ud] = '\0';
+    }
+    ctl_ok("thaw group=%d", group);
+    ctl_ok("option eeh_error_feature=0");
+    return text;
+}
+
+static void check_aer_at(int group, const char *name, uint32_t aer)
+{
+    static uint8_t cfg[4096];
+    int fds[3], dev = aer_dev_open(group, name, fds), c = fds[0];
+    const uint32_t end = aer + 0x2c;
+    char want[128], chain[64], tag[16];
+    uint32_t v[2], i;
+    bool hdr_ok = true;
+
+    xsnprintf(tag, sizeof(tag), "aer=0x%x", aer);
+    if (aer == 0x100) {
+        xsnprintf(chain, sizeof(chain), "0001.2@100");
+    } else {
+        xsnprintf(chain, sizeof(chain), "000b.1@100 0001.2@%03x", aer);
+    }
+    ok(dev >= 0 && !strcmp(ecap_chain(dev), chain),
+       "%s: extended capabilities %s", tag, chain);
+    if (aer != 0x100) {
+        cfg_wr(dev, 0x100, 4, 0);
+        cfg_wr(dev, 0x104, 4, 0);
+        ok(cfg_get(dev, 0x100, 4) == (0x0001000b | aer << 20) &&
+           cfg_get(dev, 0x104, 4) == 0x00810001,
+           "%s: read-only VSEC at 0x100: ID 1, rev 1, length 8", tag);
+        cfg_wr(dev, aer - 4, 4, 0xffffffff);
+        ok(pread(dev, v, 8, CFG_OFF + aer - 4) == 8 && v[0] == 0 &&
+           v[1] == 0x00020001 && pread(dev, cfg, sizeof(cfg), CFG_OFF) ==
+           sizeof(cfg) && all_zero(cfg, 0x108, aer - 0x108),
+           "%s: the gap reads 0 and ignores writes; straddling read", tag);
+    }
+    pread(dev, cfg, sizeof(cfg), CFG_OFF);
+    ok(all_zero(cfg, end, sizeof(cfg) - end) &&
+       cfg_rd(dev, 0xffc, 4, v) == 4 && cfg_rd(dev, 0xffd, 4, v) == -EFAULT,
+       "%s: 0 after the capability; config ends at 4096", tag);
+
+    cfg_wr(dev, aer + 8, 4, 0xffffffff);
+    ok(cfg_get(dev, aer + 8, 4) == 0x03fff030 &&
+       cfg_get(dev, aer + 0xc, 4) == 0x00462030 &&
+       cfg_get(dev, aer + 0x14, 4) == 0x2000 &&
+       cfg_get(dev, aer + 0x18, 4) == 0xa0,
+       "%s: UE mask write mask, default severity, CE mask, ECRC", tag);
+    cfg_wr(dev, aer + 8, 4, 0);
+
+    ctl_ok("freeze group=%d aer=UE:0x4000 aer=CE:0x1 hdr=1,2,3,4", group);
+    ctl_ok("thaw group=%d", group);
+    for (i = 0; i < 4; i++) {
+        hdr_ok &= cfg_get(dev, aer + 0x1c + 4 * i, 4) == i + 1;
+    }
+    ok(cfg_get(dev, aer + 4, 4) == 0x4000 &&
+       cfg_get(dev, aer + 0x10, 4) == 0x1 && hdr_ok &&
+       (cfg_get(dev, aer + 0x18, 4) & 0x1f) == 14 &&
+       (cfg_get(dev, 0x7a, 2) & 0x3) == 0x3,
+       "%s: freeze aer=/hdr=: status, first error pointer, header log, "
+       "DEVSTA", tag);
+    ok(ioc(dev, VFIO_DEVICE_RESET, NULL) == 0 &&
+       eeh(c, VFIO_EEH_PE_RESET_HOT) == 0 &&
+       eeh(c, VFIO_EEH_PE_RESET_DEACTIVATE) == 0 &&
+       cfg_get(dev, aer + 4, 4) == 0x4000 &&
+       cfg_get(dev, aer + 0x28, 4) == 4 &&
+       (cfg_get(dev, 0x7a, 2) & 0xf) == 0,
+       "%s: AER sticky across FLR and hot reset, DEVSTA cleared", tag);
+    cfg_wr(dev, aer + 4, 4, 0x4000);
+    cfg_wr(dev, aer + 0x10, 4, 0x1);
+    ok(cfg_get(dev, aer + 4, 4) == 0 && cfg_get(dev, aer + 0x10, 4) == 0 &&
+       cfg_get(dev, aer + 0x28, 4) == 4, "%s: status RW1C", tag);
+
+    cfg_wr(dev, aer + 0xc, 4, 0);
+    ctl_ok("freeze group=%d aer=UE:0x10", group);
+    ok(eeh(c, VFIO_EEH_PE_RESET_FUNDAMENTAL) == 0 &&
+       eeh(c, VFIO_EEH_PE_RESET_DEACTIVATE) == 0 &&
+       cfg_get(dev, aer + 4, 4) == 0 &&
+       cfg_get(dev, aer + 0xc, 4) == 0x00462030 &&
+       cfg_get(dev, aer + 0x18, 4) == 0xa0 &&
+       cfg_get(dev, aer + 0x28, 4) == 0 &&
+       !strcmp(ecap_chain(dev), chain),
+       "%s: fundamental reset restores the AER defaults", tag);
+
+    /* eeh_dump_dev_log(): 14 dwords; past 4 KiB the last one again */
+    xsnprintf(want, sizeof(want), "pci-e AER:\n00:20001\n04:4000\n"
+              "08:0\n0c:462030\n10:0\n14:2000\n18:ae\n1c:1\n20:2\n"
+              "24:3\n28:4\n2c:%x\n30:%x\n34:%x\n",
+              end == 4096 ? 4 : 0, end == 4096 ? 4 : 0, end == 4096 ? 4 : 0);
+    ok(strstr(rtas_ud(c, dev, group, "aer=UE:0x4000 hdr=1,2,3,4"), want)
+       != NULL, "%s: the RTAS log's AER dump", tag);
+
+    /* the last close resets the device, the next open rebuilds config */
+    close(dev);
+    fds[2] = dev = get_dev(fds[1], name);
+    ok(dev >= 0 && cfg_get(dev, aer + 4, 4) == 0x4000 &&
+       cfg_get(dev, aer + 0x28, 4) == 4 &&
+       cfg_get(dev, aer + 0xc, 4) == 0x00462030 &&
+       !strcmp(ecap_chain(dev), chain),
+       "%s: AER kept across close and reopen of the device", tag);
+    aer_dev_close(fds);
+}
+
+static void test_aer_none(void)
+{
+    static uint8_t cfg[4096];
+    int fds[3], dev = aer_dev_open(52, DEV_M, fds);
+    const char *ud;
+
+    ok(dev >= 0 && !ecap_chain(dev)[0] && cfg_get(dev, 0x100, 4) == 0,
+       "aer=none: the dword at 0x100 reads 0");
+    cfg_wr(dev, 0x100, 4, 0x00020001);
+    cfg_wr(dev, 0x104, 4, 0xffffffff);
+    cfg_wr(dev, 0x108, 4, 0xffffffff);
+    ctl_ok("freeze group=52 aer=UE:0x10 aer=CE:0x1 hdr=1,2,3,4");
+    ctl_ok("thaw group=52");
+    ok(pread(dev, cfg, sizeof(cfg), CFG_OFF) == sizeof(cfg) &&
+       all_zero(cfg, 0x100, 0xf00) && (cfg[0x7a] & 0xf) == 0x5,
+       "aer=none: extended config space 0, writes and freeze aer= land "
+       "nowhere; DEVSTA CED|FED by default severity");
+    cfg_wr(dev, 0x7a, 2, 0xf);
+    ctl_ok("freeze group=52 aer=UE:0x4000");
+    ctl_ok("thaw group=52");
+    ok((cfg_get(dev, 0x7a, 2) & 0xf) == 0x2,
+       "aer=none: a default non-fatal UE sets NFED");
+    ud = rtas_ud(fds[0], dev, 52, "");
+    ok(strstr(ud, "pci-e cap10:\n") && !strstr(ud, "pci-e AER"),
+       "aer=none: the RTAS log has no AER dump");
+    aer_dev_close(fds);
+}
+
+/* the bad aer= lines of config_text, on the constructor's stderr */
+static void test_aer_config(void)
+{
+    static char text[8192];
+    char path[PATH_MAX];
+    const char *p = text;
+    int fd, bad = 0;
+    ssize_t n = 0;
+
+    xsnprintf(path, sizeof(path), "%s/stderr.txt", dir);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        n = read(fd, text, sizeof(text) - 1);
+        close(fd);
+    }
+    text[n > 0 ? n : 0] = '\0';
+    while ((p = strstr(p, ": aer=none|0x100..0xfd4, dword-aligned\n"))) {
+        bad++;
+        p++;
+    }
+    ok(bad == 4 && open_group(60) == -1 && errno == ENOENT,
+       "aer=0x102|0xfd8|0xfc|0x200x: config errors, no device");
+}
+
+static void test_aer(void)
+{
+    int fds[3], dev;
+
+    test_aer_config();
+    check_aer_at(53, DEV_N, 0x100);
+    check_aer_at(51, DEV_L, 0x200);
+    check_aer_at(50, DEV_K, 0xfd4);
+    test_aer_none();
+
+    /* no room for the VSEC's own header: it is just the link */
+    dev = aer_dev_open(54, DEV_O, fds);
+    ok(dev >= 0 && !strcmp(ecap_chain(dev), "000b.1@100 0001.2@104") &&
+       cfg_get(dev, 0x104 + 0xc, 4) == 0x00462030,
+       "aer=0x104: a 4-byte VSEC at 0x100, then AER");
+    aer_dev_close(fds);
 }
 
 static void test_close(int c1, int g42, int dev)
@@ -2206,6 +2539,11 @@ static int child_main(void)
 
     xsnprintf(ctl_path, sizeof(ctl_path), "%s", s ? s : "");
     setvbuf(stdout, NULL, _IOLBF, 0);
+    /* the constructor has written to $dir/stderr.txt: stderr is back */
+    s = getenv("VHM_TEST_STDERR");
+    if (s && dup2(atoi(s), 2) == 2) {
+        close(atoi(s));
+    }
 
     test_sysfs();
     test_open(&g42);
@@ -2233,6 +2571,7 @@ static int child_main(void)
     test_diag(c1, dev);
     test_cli();
     test_virtio();
+    test_aer();
     test_close(c1, g42, dev);
 
     printf("1..%d\n", ntests);
@@ -2259,6 +2598,7 @@ int main(int argc, char **argv)
 {
     char here[PATH_MAX], lib[PATH_MAX], path[PATH_MAX];
     const char *s;
+    int errfd, saved;
     FILE *f;
 
     (void)argc;
@@ -2309,7 +2649,19 @@ int main(int argc, char **argv)
     setenv("VHM_CLI", cli_path, 1);
     setenv("VHM_TEST_CHILD", "1", 1);
     setenv("LD_PRELOAD", lib, 1);
+    /* the model's config errors go to a file the child checks */
+    xsnprintf(path, sizeof(path), "%s/stderr.txt", dir);
+    errfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    saved = dup(2);
+    if (errfd < 0 || saved < 0) {
+        perror("stderr.txt");
+        return 2;
+    }
+    xsnprintf(path, sizeof(path), "%d", saved);
+    setenv("VHM_TEST_STDERR", path, 1);
+    dup2(errfd, 2);
     execv("/proc/self/exe", argv);
+    dup2(saved, 2);
     perror("exec");
     return 2;
 }

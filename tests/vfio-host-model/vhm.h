@@ -50,7 +50,21 @@
 #define VHM_CAP_PM          0x40
 #define VHM_CAP_MSI         0x50
 #define VHM_CAP_EXP         0x70
-#define VHM_ECAP_AER        0x100
+#define VHM_ECAP_BASE       0x100   /* the first extended capability */
+
+/*
+ * The AER extended capability sits at the device's aer= offset (default
+ * VHM_ECAP_BASE; 0: no AER and no extended capabilities).  An endpoint's
+ * registers end with the header log (vfio-pci's pci_ext_cap_length[] of
+ * PCI_EXT_CAP_ID_ERR is PCI_ERR_ROOT_COMMAND), so the capability fits up
+ * to VHM_AER_MAX.  Elsewhere than at VHM_ECAP_BASE, a Vendor-Specific
+ * Extended Capability of VHM_VSEC_LEN bytes there points to it.
+ */
+#define VHM_AER_LEN         0x2c
+#define VHM_AER_MAX         (VHM_CFG_SIZE - VHM_AER_LEN)
+#define VHM_AER_STICKY_LEN  (VHM_AER_LEN - 4)   /* status .. header log */
+#define VHM_VSEC_ID         0x0001
+#define VHM_VSEC_LEN        8
 
 /*
  * personality=virtio: a modern (virtio 1.0) virtio-pci function.  Four
@@ -103,6 +117,16 @@ enum {
     VHM_DIAG_RTAS,      /* RTAS v6 log of a pseries host */
 };
 
+/* freeze ... diag=rtas rtas=<defect>: the one way the log is broken */
+enum {
+    VHM_RTAS_VALID,
+    VHM_RTAS_VERSION,   /* fixed part version 5 instead of 6 */
+    VHM_RTAS_LENGTH,    /* extended length 64 bytes beyond the log */
+    VHM_RTAS_IBM,       /* company id not "IBM\0" */
+    VHM_RTAS_FORMAT,    /* v6 log format nibble not 14 */
+    VHM_RTAS_SECTIONS,  /* first section not "PH" */
+};
+
 enum {
     VHM_ERR_NONE,
     VHM_ERR_DMA_IOMMU,  /* TCE page fault (translation miss) */
@@ -129,6 +153,7 @@ typedef struct VhmDiagSpec {
     uint32_t rootue;    /* root port AER uncorrectable status */
     bool have_hdr;
     uint32_t hdr[4];    /* TLP header log */
+    int rtas;           /* diag=rtas: VHM_RTAS_* */
 } VhmDiagSpec;
 
 /* The copy the host made at detection time (PowerNV: pe->data) */
@@ -164,6 +189,7 @@ struct VhmDev {
     int cfg_frozen;
     int msi_vectors;
     int pe;             /* host PE number, -1: group_id % 256 */
+    int aer;            /* AER offset, 0: no extended capabilities */
 
     /* config space: value, write mask, RW1C mask, vfio-virtualized */
     uint8_t cfg[VHM_CFG_SIZE];
@@ -371,8 +397,13 @@ ssize_t vhm_dev_rw(int fd, VhmDev *d, void *buf, size_t count,
 void vhm_dev_open(VhmDev *d);
 void vhm_dev_close(VhmDev *d);
 void vhm_dev_hw_reset(VhmDev *d, bool fundamental);
-void vhm_dev_aer_inject(VhmDev *d, uint32_t ue, uint32_t ce,
-                        const uint32_t *hdr);
+
+/* aer.c */
+void vhm_ecap_build(VhmDev *d);
+void vhm_aer_save(VhmDev *d, uint8_t *sticky);
+void vhm_aer_restore(VhmDev *d, const uint8_t *sticky);
+void vhm_aer_reset(VhmDev *d);
+void vhm_aer_inject(VhmDev *d, uint32_t ue, uint32_t ce, const uint32_t *hdr);
 
 /* irq.c */
 void vhm_irq_init(VhmDev *d);
@@ -396,6 +427,8 @@ int vhm_diag_format_parse(const char *s);
 const char *vhm_diag_format_name(int format);
 int vhm_diag_class_parse(const char *s);
 const char *vhm_diag_class_name(int cls);
+int vhm_diag_rtas_parse(const char *s);
+const char *vhm_diag_rtas_name(int defect);
 void vhm_diag_spec_init(VhmDiagSpec *s, VhmGroup *g, int format, int cls);
 const char *vhm_diag_spec_check(const VhmDiagSpec *s, VhmGroup *g);
 void vhm_diag_set_pending(VhmGroup *g, const VhmDiagSpec *s);
