@@ -4,7 +4,8 @@
  * Reads the buffer that QEMU's ibm,slot-error-detail returns to a pseries
  * guest (binary, or hex text with -x) and prints it section by section:
  * fixed part, extended header, Private Header (PH), User Header (UH),
- * Primary SRC (PS) with its FRU call-outs, and the User Data (UD)
+ * Primary SRC (PS) with its FRU call-outs and their substructures (each
+ * must start with a FRU identity, "ID"), and the User Data (UD)
  * sections QEMU writes (interpreted summary, raw host data, guest driver
  * buffer).  Structural problems are printed as "error: ..." lines and make
  * the exit status 1.  UD subtypes 1 to 3 are taken to be QEMU's; other
@@ -15,8 +16,6 @@
  * each can check the other.
  *
  * Exit status: 0 valid log, 1 invalid log, 2 usage or input error.
- *
- * Copyright (c) 2026 qemu-spapr-eeh developers
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -44,6 +43,19 @@
 #define PS_FIXED_LEN        80
 #define LOC_CODE_MAX        80
 
+#define SRC_WORD_COUNT      9       /* the reference code and words 2 to 9 */
+#define SRC_HEX_WORDS_SPACE 0x20202020u
+
+#define CALLOUT_F_FRU_ID    0x08    /* FRU identity substructure present */
+#define FRU_SUB_HDR_LEN     4       /* 2-byte id, length, flags */
+#define FRU_ID_F_PART_NO    0x08
+#define FRU_ID_F_CCIN       0x04
+#define FRU_ID_F_PROC       0x02
+#define FRU_ID_F_SERIAL     0x01
+#define FRU_ID_PART_NO_LEN  8       /* also the procedure id */
+#define FRU_ID_CCIN_LEN     4
+#define FRU_ID_SERIAL_LEN   12
+
 #define UD_SUBTYPE_SUMMARY  0x01
 #define UD_SUBTYPE_HOST     0x02
 #define UD_SUBTYPE_DRIVER   0x03
@@ -55,6 +67,14 @@
 #define BLOB_FMT_DRIVER     0x80
 #define BLOB_F_TRUNCATED    0x01
 #define BLOB_F_CUT_AT_HOST  0x02
+
+#define SUM_F_PERMANENT     0x001
+#define SUM_F_RAW_PRESENT   0x002
+#define SUM_F_RAW_TRUNCATED 0x004
+#define SUM_F_RAW_DROPPED   0x008
+#define SUM_F_DRV_PRESENT   0x020
+#define SUM_F_DRV_DROPPED   0x080
+#define SUM_F_RAW_WITHHELD  0x100
 
 static const uint8_t *buf;      /* the whole input */
 static size_t log_end;          /* end of the log proper */
@@ -282,6 +302,22 @@ static const char *pe_state_name(unsigned s)
     }
 }
 
+static const char *fru_id_type_name(unsigned t)
+{
+    switch (t) {
+    case 0x1: return "hardware-fru";
+    case 0x2: return "code-fru";
+    case 0x3: return "config-error";
+    case 0x4: return "maintenance-procedure";
+    case 0x9: return "external-fru";
+    case 0xa: return "external-code-fru";
+    case 0xb: return "tool-fru";
+    case 0xc: return "symbolic-fru";
+    case 0xe: return "symbolic-fru-trusted-loc";
+    default: return "reserved";
+    }
+}
+
 static const char *ud_subtype_name(unsigned s)
 {
     switch (s) {
@@ -312,12 +348,22 @@ static const struct bit_name valid_names[] = {
     { 0x40, "pe-state" }, { 0x80, "detect-time" }, { 0, NULL },
 };
 
+static const struct bit_name callout_flag_names[] = {
+    { CALLOUT_F_FRU_ID, "fru-id" }, { 0, NULL },
+};
+
+static const struct bit_name fru_id_field_names[] = {
+    { FRU_ID_F_PART_NO, "part-number" }, { FRU_ID_F_CCIN, "ccin" },
+    { FRU_ID_F_PROC, "procedure" }, { FRU_ID_F_SERIAL, "serial-number" },
+    { 0, NULL },
+};
+
 static const struct bit_name summary_flag_names[] = {
     { 0x001, "permanent" }, { 0x002, "raw-present" },
     { 0x004, "raw-truncated" }, { 0x008, "raw-dropped" },
     { 0x010, "raw-cut-at-host" }, { 0x020, "drv-present" },
     { 0x040, "drv-truncated" }, { 0x080, "drv-dropped" },
-    { 0, NULL },
+    { 0x100, "raw-withheld" }, { 0, NULL },
 };
 
 static const struct bit_name blob_flag_names[] = {
@@ -335,8 +381,8 @@ struct walk {
     unsigned summary_ver;       /* 0: no summary seen */
     uint32_t summary_flags;
     uint32_t summary_drv_len;
-    bool summary_raw_present;
     bool host_seen;
+    size_t host_off;            /* offset of the first host data UD */
 };
 
 static void decode_fixed(void)
@@ -412,6 +458,201 @@ static void decode_uh(const uint8_t *s)
     printf("\n");
 }
 
+/* A text field of a FRU identity: @len bytes at most, up to a NUL */
+static void print_field(const char *name, const uint8_t *p, size_t len)
+{
+    size_t i;
+
+    printf(" %s=\"", name);
+    for (i = 0; i < len && p[i]; i++) {
+        if (isprint(p[i]) && p[i] != '"' && p[i] != '\\') {
+            putchar(p[i]);
+        } else {
+            printf("\\x%02x", p[i]);
+        }
+    }
+    printf("\"");
+}
+
+/*
+ * FRU identity substructure ("ID") at @pos, substructure @k of call-out
+ * @n, already known to lie within the call-out.  The high nibble of its
+ * flags is the failing component type, the low one says which fields
+ * follow the header, in this order: part number or procedure id (8 bytes,
+ * NUL-terminated; they share the field), CCIN (4 bytes), serial number
+ * (12 bytes).  librtasevent reads the fields the flags announce whatever
+ * the length says, so the two must agree.  Since librtas 2.0.3 it takes
+ * only 7 bytes for the part number or procedure id, and so misreads a
+ * CCIN or serial number after one; QEMU's FRU identity has no fields.
+ */
+static void decode_fru_id(size_t pos, unsigned n, unsigned k)
+{
+    const uint8_t *u = buf + pos;
+    unsigned len = u[2], flags = u[3], want = FRU_SUB_HDR_LEN;
+    size_t f = FRU_SUB_HDR_LEN;
+    const char *pn_name = NULL;
+    bool pn_open = false;
+
+    printf(" type=%u(%s) fields=", flags >> 4, fru_id_type_name(flags >> 4));
+    if (flags & 0x0f) {
+        printf("0x%02x", flags & 0x0f);
+        print_bits(flags & 0x0f, fru_id_field_names);
+    } else {
+        printf("none");
+    }
+    printf("\n");
+
+    if ((flags & FRU_ID_F_PART_NO) && (flags & FRU_ID_F_PROC)) {
+        report(pos + 3, "FRU call-out %u: FRU identity announces both a "
+               "part number and a procedure id, which share one field", n);
+        return;
+    }
+    if (flags & (FRU_ID_F_PART_NO | FRU_ID_F_PROC)) {
+        want += FRU_ID_PART_NO_LEN;
+    }
+    if (flags & FRU_ID_F_CCIN) {
+        want += FRU_ID_CCIN_LEN;
+    }
+    if (flags & FRU_ID_F_SERIAL) {
+        want += FRU_ID_SERIAL_LEN;
+    }
+    if (len != want) {
+        report(pos + 2, "FRU call-out %u: FRU identity length %u, its flags "
+               "0x%02x announce %u bytes", n, len, flags, want);
+        return;
+    }
+    if (want == FRU_SUB_HDR_LEN) {
+        return;
+    }
+
+    printf("  PS: fru %u: sub %u:", n, k);
+    if (flags & (FRU_ID_F_PART_NO | FRU_ID_F_PROC)) {
+        pn_name = flags & FRU_ID_F_PART_NO ? "part_number" : "procedure";
+        print_field(pn_name, u + f, FRU_ID_PART_NO_LEN);
+        pn_open = !memchr(u + f, '\0', FRU_ID_PART_NO_LEN);
+        f += FRU_ID_PART_NO_LEN;
+    }
+    if (flags & FRU_ID_F_CCIN) {
+        print_field("ccin", u + f, FRU_ID_CCIN_LEN);
+        f += FRU_ID_CCIN_LEN;
+    }
+    if (flags & FRU_ID_F_SERIAL) {
+        print_field("serial_number", u + f, FRU_ID_SERIAL_LEN);
+    }
+    printf("\n");
+    if (pn_open) {
+        report(pos + FRU_SUB_HDR_LEN, "FRU call-out %u: %s not NUL-terminated "
+               "in its %d bytes", n, pn_name, FRU_ID_PART_NO_LEN);
+    }
+    if (pn_name && (flags & (FRU_ID_F_CCIN | FRU_ID_F_SERIAL))) {
+        printf("note: @%zu: librtasevent 2.0.3 and later read the %s as 7 "
+               "bytes and misread the fields after it\n",
+               pos + FRU_SUB_HDR_LEN, pn_name);
+    }
+}
+
+static bool librtasevent_knows(const uint8_t *id)
+{
+    return !memcmp(id, "ID", 2) || !memcmp(id, "PE", 2) ||
+           !memcmp(id, "MR", 2);
+}
+
+/*
+ * The substructures of FRU call-out @n (at @callout, type/flags byte
+ * @type_flags), from @pos to @end: each has a 2-byte id, a 1-byte length
+ * that includes its 4-byte header, and a flags byte; librtasevent walks
+ * them the same way, bounded by the call-out length (parse_src_scn()).
+ * ppc64-diag's rtas_errd then takes the first substructure librtasevent
+ * found as the FRU identity, without checking that there is one
+ * (rtas_errd/v6ela.c, report_src()), so QEMU puts an "ID" first in every
+ * call-out, and says so with bit 0x08 of the type/flags byte.
+ */
+static void decode_fru_subs(size_t pos, size_t end, unsigned n,
+                            size_t callout, uint8_t type_flags)
+{
+    uint8_t first[2], first_known[2];
+    bool broken = false, known = false, id_seen = false;
+    size_t start = pos;
+    unsigned k = 0;
+
+    while (pos < end) {
+        const uint8_t *u = buf + pos;
+        unsigned len;
+
+        if (end - pos < FRU_SUB_HDR_LEN) {
+            report(pos, "FRU call-out %u: %zu bytes left after substructure "
+                   "%u, too few for a substructure header", n, end - pos, k);
+            broken = true;
+            break;
+        }
+        len = u[2];
+        printf("  PS: fru %u: sub %u: id=%c%c length=%u flags=0x%02x",
+               n, k + 1, isprint(u[0]) ? u[0] : '?',
+               isprint(u[1]) ? u[1] : '?', len, u[3]);
+        if (len < FRU_SUB_HDR_LEN || len > end - pos) {
+            printf("\n");
+            report(pos + 2, "FRU call-out %u: substructure %u length %u "
+                   "outside %d..%zu", n, k + 1, len, FRU_SUB_HDR_LEN,
+                   end - pos);
+            broken = true;
+            break;
+        }
+        if (!k++) {
+            memcpy(first, u, 2);
+        }
+        if (!known && librtasevent_knows(u)) {
+            memcpy(first_known, u, 2);
+            known = true;
+        }
+        if (!memcmp(u, "ID", 2)) {
+            id_seen = true;
+            decode_fru_id(pos, n, k);
+        } else {
+            printf("\n");
+            if (len > FRU_SUB_HDR_LEN) {
+                hexdump("  PS:", u + FRU_SUB_HDR_LEN, len - FRU_SUB_HDR_LEN);
+            }
+        }
+        pos += len;
+    }
+
+    if (!k) {
+        if (!broken) {
+            report(callout, "FRU call-out %u has no substructure, no FRU "
+                   "identity: ppc64-diag's rtas_errd crashes on it "
+                   "(report_src() reads the first one unchecked)", n);
+        }
+    } else if (memcmp(first, "ID", 2)) {
+        const char *why;
+
+        if (!known) {
+            why = "librtasevent knows none of its substructures, and "
+                  "ppc64-diag's rtas_errd crashes on a call-out without one";
+        } else if (!memcmp(first_known, "ID", 2)) {
+            why = "librtasevent only finds the \"ID\" by skipping the "
+                  "others byte by byte";
+        } else {
+            why = "ppc64-diag's rtas_errd looks only at the first "
+                  "substructure and leaves the call-out out of servicelog";
+        }
+        report(start, "FRU call-out %u: first substructure is \"%c%c\", "
+               "not \"ID\": %s", n, isprint(first[0]) ? first[0] : '?',
+               isprint(first[1]) ? first[1] : '?', why);
+    }
+    if (broken && !id_seen) {
+        return;
+    }
+    if ((type_flags & CALLOUT_F_FRU_ID) && !id_seen) {
+        report(callout + 1, "FRU call-out %u: type/flags 0x%02x announces a "
+               "FRU identity (0x%02x) but there is no \"ID\" substructure",
+               n, type_flags, CALLOUT_F_FRU_ID);
+    } else if (!(type_flags & CALLOUT_F_FRU_ID) && id_seen) {
+        report(callout + 1, "FRU call-out %u: type/flags 0x%02x lacks the FRU "
+               "identity bit 0x%02x but there is an \"ID\" substructure",
+               n, type_flags, CALLOUT_F_FRU_ID);
+    }
+}
+
 static void decode_fru_callouts(size_t off, size_t len)
 {
     size_t pos = off, end = off + len;
@@ -429,8 +670,10 @@ static void decode_fru_callouts(size_t off, size_t len)
         }
         clen = c[0];
         loc_len = c[3];
-        printf("  PS: fru %u: length=%u type=%u flags=0x%02x priority=%c "
-               "loc_code_length=%u", n, clen, c[1] >> 4, c[1],
+        printf("  PS: fru %u: length=%u type=%u flags=0x%02x", n, clen,
+               c[1] >> 4, c[1]);
+        print_bits(c[1] & 0x0f, callout_flag_names);
+        printf(" priority=%c loc_code_length=%u",
                isprint(c[2]) ? c[2] : '?', loc_len);
         if (clen < 4 || pos + clen > end) {
             printf("\n");
@@ -451,10 +694,7 @@ static void decode_fru_callouts(size_t off, size_t len)
             return;
         }
         printf(" loc_code=\"%s\"\n", loc_len ? (const char *)c + 4 : "");
-        if (clen > 4 + loc_len) {
-            printf("  PS: fru %u: %u bytes of substructures\n",
-                   n, clen - 4 - loc_len);
-        }
+        decode_fru_subs(pos + 4 + loc_len, pos + clen, n, pos, c[1]);
         pos += clen;
     }
 }
@@ -463,6 +703,7 @@ static void decode_ps(size_t off, size_t len, struct walk *w)
 {
     const uint8_t *s = buf + off;
     char refcode[33];
+    unsigned src_len;
     size_t i;
 
     w->ps_seen = true;
@@ -490,9 +731,42 @@ static void decode_ps(size_t off, size_t len, struct walk *w)
     } else {
         printf("\n");
     }
+    src_len = be16(s + 14);
+    printf("  PS: word_count=%u src_length=%u\n", s[11], src_len);
     printf("  PS: hex_words=");
     for (i = 0; i < 8; i++) {
         printf("%08" PRIx32 "%s", be32(s + 16 + 4 * i), i < 7 ? " " : "\n");
+    }
+
+    /*
+     * The word count is not optional for our logs: the 80-byte PS always
+     * holds the reference code and hex words 2 to 9, which is 9 words, as
+     * the format description and PowerVM's EEH logs have it, and a consumer
+     * that honours the count would take a different number of hex words
+     * as valid.  Any other value is an encoder bug, so it is an error.
+     */
+    if (s[11] != SRC_WORD_COUNT) {
+        report(off + 11, "PS hex word count %u, expected %d", s[11],
+               SRC_WORD_COUNT);
+    }
+    for (i = 0; i < 8; i++) {
+        if (be32(s + 16 + 4 * i) != SRC_HEX_WORDS_SPACE) {
+            report(off + 16 + 4 * i, "PS hex word %zu is 0x%08" PRIx32
+                   ", expected ASCII spaces", i + 2, be32(s + 16 + 4 * i));
+            break;
+        }
+    }
+    /*
+     * The SRC length covers everything after the section header.  Zero is
+     * only noted: it means the producer did not fill it in, which
+     * librtasevent and rtas_errd do not mind (they never read it), though
+     * libopalevents, which walks the call-outs up to it, then sees none.
+     */
+    if (!src_len) {
+        printf("note: @%zu: PS SRC length is 0 (not set)\n", off + 14);
+    } else if (src_len != len - SECT_HDR_LEN) {
+        report(off + 14, "PS SRC length %u, expected the section length "
+               "minus %d (%zu)", src_len, SECT_HDR_LEN, len - SECT_HDR_LEN);
     }
 
     if (!(s[9] & 0x01)) {
@@ -626,16 +900,38 @@ static void decode_summary(size_t off, size_t len, struct walk *w)
         report(off + SECT_HDR_LEN + 10, "log function %u, expected 1 or 2",
                s[10]);
     }
-    if (!!(flags & 0x01) != (s[10] == 2)) {
+    if (!!(flags & SUM_F_PERMANENT) != (s[10] == 2)) {
         report(off + SECT_HDR_LEN + 92, "permanent flag disagrees with "
                "log function %u", s[10]);
     }
-    if ((flags & 0x02) && (flags & 0x08)) {
+    if ((flags & SUM_F_RAW_PRESENT) && (flags & SUM_F_RAW_DROPPED)) {
         report(off + SECT_HDR_LEN + 92, "raw data both present and dropped");
     }
-    if ((flags & 0x20) && (flags & 0x80)) {
+    if ((flags & SUM_F_DRV_PRESENT) && (flags & SUM_F_DRV_DROPPED)) {
         report(off + SECT_HDR_LEN + 92, "driver buffer both present and "
                "dropped");
+    }
+
+    /*
+     * Withheld raw data: the host has some but does not show it, so there
+     * is no section to be present, cut or dropped, and the format and
+     * size fields are all the log says about it.  (Whether the log has a
+     * host data section is checked once all sections are seen.)
+     */
+    if (!(flags & SUM_F_RAW_WITHHELD)) {
+        return;
+    }
+    if (flags & SUM_F_RAW_PRESENT) {
+        report(off + SECT_HDR_LEN + 92, "raw data both present and "
+               "withheld");
+    }
+    if (flags & (SUM_F_RAW_TRUNCATED | SUM_F_RAW_DROPPED)) {
+        report(off + SECT_HDR_LEN + 92, "raw data withheld but flagged "
+               "%s", flags & SUM_F_RAW_DROPPED ? "dropped" : "truncated");
+    }
+    if (s[80] == 0 || s[80] > 3) {
+        report(off + SECT_HDR_LEN + 80, "raw data withheld but the raw "
+               "format is %u(%s)", s[80], raw_format_name(s[80]));
     }
 }
 
@@ -704,6 +1000,9 @@ static void decode_blob(size_t off, size_t len, unsigned subtype,
         printf("  driver: text:\n");
         print_text(prefix, s + BLOB_HDR_LEN, data_len);
     } else {
+        if (!w->host_seen) {
+            w->host_off = off;
+        }
         w->host_seen = true;
         if (s[0] == 0 || s[0] > 3) {
             report(off + SECT_HDR_LEN, "host data format %u unknown", s[0]);
@@ -811,14 +1110,21 @@ static void walk_sections(void)
                "section");
     }
     if (w.summary_ver) {
-        if (!!(w.summary_flags & 0x20) != (w.last_driver >= 0)) {
+        uint32_t flags = w.summary_flags;
+
+        if (!!(flags & SUM_F_DRV_PRESENT) != (w.last_driver >= 0)) {
             report(FIXED_LEN + V6HDR_LEN, "summary says driver buffer %s, "
-                   "log %s one", w.summary_flags & 0x20 ? "present" : "absent",
-                   w.last_driver >= 0 ? "has" : "has no");
+                   "log %s one", flags & SUM_F_DRV_PRESENT ? "present" :
+                   "absent", w.last_driver >= 0 ? "has" : "has no");
         }
-        if (!!(w.summary_flags & 0x02) != w.host_seen) {
+        if ((flags & (SUM_F_RAW_WITHHELD | SUM_F_RAW_PRESENT)) ==
+            SUM_F_RAW_WITHHELD && w.host_seen) {
+            /* says more than "absent, log has it" below */
+            report(w.host_off, "summary says raw data withheld, log has a "
+                   "host-data section");
+        } else if (!!(flags & SUM_F_RAW_PRESENT) != w.host_seen) {
             report(FIXED_LEN + V6HDR_LEN, "summary says raw data %s, log %s "
-                   "it", w.summary_flags & 0x02 ? "present" : "absent",
+                   "it", flags & SUM_F_RAW_PRESENT ? "present" : "absent",
                    w.host_seen ? "has" : "lacks");
         }
     }
