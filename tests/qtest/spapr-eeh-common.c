@@ -261,6 +261,19 @@ uint32_t eeh_pe_state(EehTest *t, uint64_t buid, uint32_t *unavail_info)
     return state;
 }
 
+void eeh_freeze(EehTest *t, const char *fmt, ...)
+{
+    g_autofree char *cmd = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    cmd = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    vhm_ok(t, "%s", cmd);
+    g_assert_cmpuint(eeh_pe_state(t, PHB0_BUID, NULL), ==,
+                     PE_STATE_STOPPED_IO_DMA);
+}
+
 uint32_t eeh_cfg_read(EehTest *t, uint64_t buid, uint32_t off)
 {
     uint32_t addr = ((off & 0xf00) << 20) | DEV_CFG_ADDR | (off & 0xff);

@@ -119,6 +119,12 @@ char *vhm_eeh_ops(EehTest *t);
 /* ibm,read-slot-reset-state2 on the PE at PE_ADDR, which must succeed */
 uint32_t eeh_pe_state(EehTest *t, uint64_t buid, uint32_t *unavail_info);
 
+/*
+ * Freeze PEs on the host with the model's command @fmt ("freeze ...") and
+ * check that the guest now finds PHB 0's PE stopped (state 2)
+ */
+void eeh_freeze(EehTest *t, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
 /* ibm,read-pci-config of the device at DEV_CFG_ADDR, 4 bytes at @off */
 uint32_t eeh_cfg_read(EehTest *t, uint64_t buid, uint32_t off);
 

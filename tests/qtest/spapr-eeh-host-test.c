@@ -68,9 +68,7 @@ static void freeze_and_fetch(EehTest *t, const char *freeze, QRtasLog *log)
     vhm_ok(t, "option eeh_error_feature=1");
     /* Give BAR0 a guest address and decode it, as the guest kernel does */
     eeh_bar0_assign(t, 0x0006);
-    vhm_ok(t, "freeze all aer=UE:0x100000 %s", freeze);
-    g_assert_cmpuint(eeh_pe_state(t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(t, "freeze all aer=UE:0x100000 %s", freeze);
     g_assert_cmpint(qrtas_ibm_slot_error_detail_log(t->qts, &t->alloc,
                                                     PHB0_BUID, PE_ADDR,
                                                     "drv", 3, SLOT_ERR_TEMP,

@@ -113,10 +113,8 @@ static void test_log_aer_only(void)
     g_assert_cmpint(slot_error_detail(&t, drv, SLOT_ERR_TEMP, &log), ==,
                     RTAS_NO_ERRORS_FOUND);
 
-    vhm_ok(&t, "freeze all aer=UE:0x100000 hdr=0x40000001,0x0100000f,"
-           "0x80000000,0x0");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x100000 hdr=0x40000001,0x0100000f,"
+               "0x80000000,0x0");
     g_assert_cmpint(qrtas_ibm_set_eeh_option(t.qts, &t.alloc, PHB0_BUID,
                                              PE_ADDR, EEH_OPT_THAW_IO),
                     ==, RTAS_SUCCESS);
@@ -173,9 +171,7 @@ static void test_log_permanent(void)
     const uint8_t *sum;
 
     eeh_start_enabled(&t, eeh_one_dev, NULL);
-    vhm_ok(&t, "freeze all aer=UE:0x20");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x20");
     g_assert_cmpint(slot_error_detail(&t, NULL, SLOT_ERR_PERM, &log), ==,
                     RTAS_SUCCESS);
     log_save(&log, "permanent");
@@ -256,17 +252,13 @@ static void test_log_second_freeze(void)
     const uint8_t *sum;
 
     eeh_start_enabled(&t, eeh_one_dev, NULL);
-    vhm_ok(&t, "freeze all aer=UE:0x4000");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x4000");
     /* Asking again during the same stop captures nothing new */
     g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
                      PE_STATE_STOPPED_IO_DMA);
     vhm_ok(&t, "thaw");
     g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==, PE_STATE_NORMAL);
-    vhm_ok(&t, "freeze all aer=UE:0x1000");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x1000");
     g_assert_cmpint(qrtas_ibm_set_eeh_option(t.qts, &t.alloc, PHB0_BUID,
                                              PE_ADDR, EEH_OPT_THAW_IO),
                     ==, RTAS_SUCCESS);
@@ -293,9 +285,7 @@ static void test_log_released(void)
     uint32_t plid;
 
     eeh_start_enabled(&t, eeh_one_dev, NULL);
-    vhm_ok(&t, "freeze all aer=UE:0x100000");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x100000");
     g_assert_cmpint(qrtas_ibm_set_eeh_option(t.qts, &t.alloc, PHB0_BUID,
                                              PE_ADDR, EEH_OPT_THAW_IO),
                     ==, RTAS_SUCCESS);
@@ -332,9 +322,7 @@ static void test_log_bad_buffers(void)
     uint32_t ret_len;
 
     eeh_start_enabled(&t, eeh_one_dev, NULL);
-    vhm_ok(&t, "freeze all aer=UE:0x4000");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x4000");
     rbuf = guest_alloc(&t.alloc, QRTAS_LOG_MAX + sizeof(canary));
     dbuf = guest_alloc(&t.alloc, 4096);
     qtest_memset(t.qts, dbuf, 'D', 4096);
@@ -420,9 +408,7 @@ static void test_log_aer_at_end(void)
 
     eeh_start_enabled(&t, devs, NULL);
     g_assert_cmphex(eeh_cfg_read(&t, PHB0_BUID, 0x100) & 0xffff, ==, 0x000b);
-    vhm_ok(&t, "freeze all aer=UE:0x100000");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x100000");
     g_assert_cmpint(qrtas_ibm_set_eeh_option(t.qts, &t.alloc, PHB0_BUID,
                                              PE_ADDR, EEH_OPT_THAW_IO),
                     ==, RTAS_SUCCESS);
@@ -532,9 +518,7 @@ static void run_compat(const char *machine, bool on)
 
     g_test_message("%s: the error log is %s", machine, on ? "on" : "off");
     eeh_start_enabled(&t, eeh_one_dev, NULL);
-    vhm_ok(&t, "freeze all aer=UE:0x100000");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x100000");
     g_assert_cmpint(slot_error_detail(&t, NULL, SLOT_ERR_TEMP, &log), ==,
                     on ? RTAS_SUCCESS : RTAS_NO_ERRORS_FOUND);
     g_assert_cmpint(slot_error_detail(&t, NULL, SLOT_ERR_PERM, &log), ==,
@@ -593,9 +577,7 @@ static void test_migration_blocker(void)
     vfio = migrate_error(&t);
     g_assert_null(strstr(vfio, "EEH"));
 
-    vhm_ok(&t, "freeze all aer=UE:0x100000");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x100000");
     desc = migrate_error(&t);
     g_assert_nonnull(strstr(desc, "EEH error state"));
     g_free(desc);
@@ -663,9 +645,7 @@ static void test_unplug_keeps_state(void)
     const uint8_t *sum;
 
     eeh_start_enabled(&t, devs, NULL);
-    vhm_ok(&t, "freeze all aer=UE:0x100000");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x100000");
     g_assert_cmpint(slot_error_detail(&t, NULL, SLOT_ERR_PERM, &log), ==,
                     RTAS_SUCCESS);
     /*
@@ -722,9 +702,7 @@ static void test_plid_shared(void)
             g_assert_cmphex(qrtas_log_plid(&log), ==, first + 1);
         }
     }
-    vhm_ok(&t, "freeze all");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all");
     g_assert_cmpint(slot_error_detail(&t, NULL, SLOT_ERR_TEMP, &log), ==,
                     RTAS_SUCCESS);
     g_assert_cmphex(qrtas_log_plid(&log), ==, first + 2);

@@ -114,9 +114,7 @@ static void test_frozen(void)
     eeh_record(pe, 0, 0);
     qobject_unref(rsp);
 
-    vhm_ok(&t, "freeze all aer=UE:0x100000");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x100000");
     data = eeh_event(&t, "frozen", &ev);
     phb = g_strdup(qdict_get_str(data, "phb"));
     g_assert_cmpuint(qdict_get_int(data, "freeze-count"), ==, 1);
@@ -166,9 +164,7 @@ static void test_recovered(void)
     QDict *ev, *data;
 
     eeh_start_enabled(&t, eeh_one_dev, NULL);
-    vhm_ok(&t, "freeze all aer=UE:0x4000");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x4000");
     eeh_event_drop(&t, "frozen");
 
     vhm_ok(&t, "thaw");
@@ -194,9 +190,7 @@ static void test_reset_active(void)
     EehTest t = { 0 };
 
     eeh_start_enabled(&t, devs, NULL);
-    vhm_ok(&t, "freeze all aer=UE:0x4000");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x4000");
     eeh_event_drop(&t, "frozen");
 
     g_assert_cmpint(qrtas_ibm_set_slot_reset(t.qts, &t.alloc, PHB0_BUID,
@@ -223,14 +217,10 @@ static void test_rate_limit(void)
     QDict *ev, *data;
 
     eeh_start_enabled(&t, eeh_one_dev, NULL);
-    vhm_ok(&t, "freeze all");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all");
     vhm_ok(&t, "thaw");
     g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==, PE_STATE_NORMAL);
-    vhm_ok(&t, "freeze all");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all");
 
     data = eeh_event(&t, "frozen", &ev);
     g_assert_cmpuint(qdict_get_int(data, "freeze-count"), ==, 1);
@@ -255,9 +245,7 @@ static void test_permanent(void)
     QDict *ev, *data, *rsp, *pe;
 
     eeh_start_enabled(&t, eeh_one_dev, NULL);
-    vhm_ok(&t, "freeze all aer=UE:0x20");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x20");
     eeh_event_drop(&t, "frozen");
 
     g_assert_cmpint(slot_error_detail(&t, SLOT_ERR_PERM, NULL), ==,
@@ -285,9 +273,7 @@ static void test_released(void)
     QDict *rsp, *pe, *rec;
 
     eeh_start_enabled(&t, eeh_one_dev, NULL);
-    vhm_ok(&t, "freeze all aer=UE:0x4000");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x4000");
     g_assert_cmpint(qrtas_ibm_set_slot_reset(t.qts, &t.alloc, PHB0_BUID,
                                              PE_ADDR, SLOT_RESET_HOT),
                     ==, RTAS_SUCCESS);

@@ -81,9 +81,7 @@ static void run_recovery(uint32_t reset_option, const char *reset_op)
     g_autofree char *expect = NULL;
 
     eeh_start_enabled(&t, eeh_one_dev, NULL);
-    vhm_ok(&t, "freeze all aer=UE:0x4000");
-    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, NULL), ==,
-                     PE_STATE_STOPPED_IO_DMA);
+    eeh_freeze(&t, "freeze all aer=UE:0x4000");
 
     /* Linux: reset, hold, deactivate, settle, configure, then thaw */
     g_assert_cmpint(qrtas_ibm_set_slot_reset(t.qts, &t.alloc, PHB0_BUID,
