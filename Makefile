@@ -8,11 +8,14 @@
 #                     the host and show the recovery and the log it got
 #   make demo-rtas    the same cycle call by call through qtest (no guest)
 #   make series       export the series as git format-patch files with a
-#                     cover letter (build/series/, and build/series-10.0/)
+#                     cover letter (build/series/, and build/series-10.0/),
+#                     and the PowerNV topic (build/series-powernv/)
 #   make check-series build and test every prefix of the exported series,
 #                     on both bases
 #   make compare      real-guest scenarios on stock QEMU and on ours
 #   make bench        per-call EEH RTAS cost and peak RSS, ours against stock
+#   make check-real-host  the EEH cycle on an emulated POWER9 host running
+#                     Linux's own VFIO/EEH (tests/real-host/)
 #   make clean        remove build output but keep the fetched QEMU sources
 #
 # The two commands for a fresh machine are `make demo` and `make check`:
@@ -25,7 +28,7 @@ OTHER_BASE := 10.0
 OTHER := build/qemu-$(OTHER_BASE)
 
 .PHONY: all build build-other deps check demo demo-rtas series check-series \
-        compare bench checkpatch clean distclean help
+        compare bench checkpatch check-real-host clean distclean help
 
 all: build
 
@@ -44,14 +47,17 @@ NINJA_TARGETS := qemu-system-ppc64 tests/qtest/rtas-test \
     $(patsubst %.c,%,$(wildcard tests/qtest/spapr-*-test.c)) \
     $(patsubst %.c,%,$(wildcard tests/unit/test-spapr-*.c))
 
-# build-in BUILD: lay the series, build QEMU and its tests there
+# The qtests of the topics in patches/ (primary base only)
+TOPIC_TARGETS := tests/qtest/pnv-phb4-eeh-test
+
+# build-in BUILD [TARGETS]: lay the series, build QEMU and its tests there
 define build-in
 	@scripts/prepare-tree $(1)/qemu-pristine $(1)/qemu
-	ninja -C $(1)/qemu-build $(NINJA_TARGETS)
+	ninja -C $(1)/qemu-build $(NINJA_TARGETS) $(2)
 endef
 
 build: deps config.mak
-	$(call build-in,$(BUILD))
+	$(call build-in,$(BUILD),$(TOPIC_TARGETS))
 	$(MAKE) -s -C tests/vfio-host-model O=$(BUILD)/vfio-host-model
 	$(MAKE) -s -C tools-eeh O=$(BUILD)/tools-eeh
 
@@ -71,6 +77,8 @@ series: config.mak $(OTHER)/config.mak
 	python3 scripts/series.py export $(BUILD)/qemu-pristine $(BUILD)/series
 	python3 scripts/series.py export $(OTHER)/qemu-pristine \
 	    $(BUILD)/series-$(OTHER_BASE)
+	python3 scripts/series.py export --topic=powernv \
+	    $(BUILD)/qemu-pristine $(BUILD)/series-powernv
 
 check-series: build build-other
 	scripts/check-series $(BUILD) $(OTHER)
@@ -80,6 +88,9 @@ compare: build
 
 bench: build
 	scripts/bench
+
+check-real-host: build
+	tests/real-host/check-real-host
 
 checkpatch: config.mak $(OTHER)/config.mak
 	scripts/checkpatch-all $(BUILD) $(OTHER)
@@ -94,4 +105,4 @@ distclean:
 	rm -rf build config.mak
 
 help:
-	@sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,22p' Makefile | sed 's/^# \{0,1\}//'

@@ -15,6 +15,14 @@ another QEMU release X.Y, patches/qemu-X.Y/NAME (same NAME as the
 primary patch) holds only the diffs that differ there; each replaces the
 primary patch's diff of the same file.
 
+Topics: patches/TOPIC/ (listed in TOPICS) holds a series of its own that
+is not part of the sPAPR EEH series but is carried with it, for example a
+change to another machine model that the tests need.  Its "series" file
+lists its patches in order; a topic patch carries all of its changes as
+diffs (new files included) and has no per-base variants.  It is laid over
+the tree after the main series, on the primary base only, and exported
+on its own (--topic=TOPIC).
+
 Commands:
   series.py check                      validate the definition
   series.py prepare PRISTINE TREE      lay the series onto a copy of
@@ -22,7 +30,8 @@ Commands:
   series.py export PRISTINE OUTDIR     git format-patch series with a cover
                                        letter, signed off by IDENTITY
   series.py files                      list the new files and their patches
-Options: --limit=N (first N patches), --identity="Name <email>".
+Options: --limit=N (first N patches), --identity="Name <email>",
+--topic=TOPIC (export, count, names: the topic's series instead).
 """
 
 import os
@@ -36,6 +45,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PATCHES = os.path.join(TOP, "patches")
 OVERLAY_DIRS = ["hw", "include", "stubs", "tests/qtest", "tests/unit", "docs"]
 PRIMARY_BASE = "10.2"
+TOPICS = ["powernv"]
 SERIES_HEADER = """\
 # The patch series, in order.  Each patch file holds the commit message
 # and the diffs of files that exist before it; the "+ PATH" lines under
@@ -147,8 +157,45 @@ def base_of(pristine):
     return "%s.%s" % (m.group(1), m.group(2)), v
 
 
-def load(base=None):
-    """The series for @base (None: the primary one)."""
+def load_topic(topic):
+    """The patches of the topic @topic (patches/@topic/series)."""
+    tdir = os.path.join(PATCHES, topic)
+    series = os.path.join(tdir, "series")
+    patches = []
+    if not os.path.isfile(series):
+        return patches
+    with open(series) as f:
+        for n, line in enumerate(f, 1):
+            raw = line.strip()
+            if not raw or raw.startswith("#"):
+                continue
+            if not re.match(r"^[\w.-]+\.patch$", raw):
+                raise SeriesError("%s/series:%d: cannot parse '%s' (a topic "
+                                  "lists patch files only)" % (topic, n, raw))
+            p = Patch(len(patches) + 1, os.path.join(topic, raw))
+            path = os.path.join(PATCHES, p.name)
+            if not os.path.isfile(path):
+                raise SeriesError("patches/%s/series names %s, which does not "
+                                  "exist" % (topic, raw))
+            parse_patch(p, path)
+            patches.append(p)
+    return patches
+
+
+def load_topics(base):
+    """Every topic's patches, in TOPICS order, for @base."""
+    if base and base != PRIMARY_BASE:
+        return []
+    return [p for t in TOPICS for p in load_topic(t)]
+
+
+def load(base=None, topic=None):
+    """The series for @base (None: the primary one), or @topic's."""
+    if topic:
+        if topic not in TOPICS:
+            raise SeriesError("unknown topic '%s' (known: %s)"
+                              % (topic, " ".join(TOPICS)))
+        return load_topic(topic)
     series = os.path.join(PATCHES, "series")
     patches = []
     with open(series) as f:
@@ -272,6 +319,8 @@ def cmd_prepare(pristine, tree, limit):
     patches = load(base)
     validate(patches, pristine)
     patches = patches[:limit]
+    if limit is None:
+        patches += load_topics(base)
     manifest = os.path.join(tree, ".qemu-spapr-eeh-files")
     if not os.path.isdir(tree):
         print("copying pristine QEMU %s to %s" % (version, tree))
@@ -344,17 +393,21 @@ def git_identity(override):
     return name, email
 
 
-def cover_letter(base, version, patches):
-    with open(os.path.join(PATCHES, "cover-letter")) as f:
+def cover_letter(base, version, patches, topic=None):
+    with open(os.path.join(PATCHES, topic or "", "cover-letter")) as f:
         text = f.read()
     return text.replace("@BASE@", version).replace("@COUNT@",
                                                    str(len(patches)))
 
 
-def export(pristine, outdir, limit=None, identity=None):
+def export(pristine, outdir, limit=None, identity=None, topic=None):
     base, version = base_of(pristine)
-    patches = load(base)
-    validate(patches, pristine)
+    if topic and base != PRIMARY_BASE:
+        raise SeriesError("the topic %s is kept on QEMU %s only"
+                          % (topic, PRIMARY_BASE))
+    patches = load(base, topic)
+    if not topic:
+        validate(patches, pristine)
     patches = patches[:limit]
     name, email = git_identity(identity)
     env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
@@ -383,12 +436,15 @@ def export(pristine, outdir, limit=None, identity=None):
                            text=True, env=env)
         if r.returncode:
             raise SeriesError("git commit (%s): %s" % (p.name, r.stderr))
-    cover = cover_letter(base, version, patches)
-    run(git + ["config", "branch.spapr-eeh.description", cover], work,
-        "git config", env)
-    run(git + ["format-patch", "-q", "--cover-letter",
-               "--cover-from-description=subject", "--no-signature",
-               "--subject-prefix=PATCH", "-o", outdir, "pristine..HEAD"],
+    cover_opt = []
+    if not topic or len(patches) > 1:
+        cover = cover_letter(base, version, patches, topic)
+        run(git + ["config", "branch.spapr-eeh.description", cover], work,
+            "git config", env)
+        cover_opt = ["--cover-letter", "--cover-from-description=subject"]
+    run(git + ["format-patch", "-q"] + cover_opt +
+        ["--no-signature", "--subject-prefix=PATCH", "-o", outdir,
+         "pristine..HEAD"],
         work, "git format-patch", env)
     shutil.rmtree(work)
     return base, version, patches
@@ -595,15 +651,19 @@ def main(argv):
         if args[0] == "check":
             base = opts.get("base")
             validate(load(base))
+            load_topics(base)
         elif args[0] == "prepare" and len(args) == 3:
             cmd_prepare(os.path.abspath(args[1]), os.path.abspath(args[2]),
                         limit)
         elif args[0] == "export" and len(args) == 3:
+            topic = opts.get("topic")
             base, version, patches = export(os.path.abspath(args[1]),
                                             os.path.abspath(args[2]), limit,
-                                            opts.get("identity"))
-            print("%d patches and a cover letter for QEMU %s in %s"
-                  % (len(patches), version, args[2]))
+                                            opts.get("identity"), topic)
+            print("%d patch%s%s for QEMU %s in %s"
+                  % (len(patches), "" if len(patches) == 1 else "es",
+                     "" if topic and len(patches) < 2 else
+                     " and a cover letter", version, args[2]))
         elif args[0] == "import" and len(args) == 3:
             cmd_import(os.path.abspath(args[1]), args[2])
         elif args[0] == "import-variant" and len(args) == 4:
@@ -613,9 +673,9 @@ def main(argv):
                 for f in p.new_files:
                     print("%s\t%s" % (f, p.name))
         elif args[0] == "count":
-            print(len(load(opts.get("base"))))
+            print(len(load(opts.get("base"), opts.get("topic"))))
         elif args[0] == "names":
-            for p in load(opts.get("base")):
+            for p in load(opts.get("base"), opts.get("topic")):
                 print(p.name)
         else:
             print(__doc__)
