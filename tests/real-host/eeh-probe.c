@@ -142,6 +142,7 @@ typedef struct Opts {
     unsigned slot;
     uint64_t gpa;
     bool thaw_before_log;
+    bool freeze_first;
     bool keep;
     bool stock;
 } Opts;
@@ -1776,6 +1777,8 @@ static void usage(FILE *f)
 "  --freeze-cmd CMD    run CMD (sh -c) to freeze the PE, then check the\n"
 "                      detection, the log and the recovery\n"
 "  --thaw-mmio-before-log  thaw MMIO before asking for the log, as Linux\n"
+"  --freeze-first      enable EEH and run the freeze cycle before the\n"
+"                      calls on the healthy PE (resets included)\n"
 "  --log-out FILE      save the log the guest got (exactly its length)\n"
 "  --log-check CMD     then run CMD (sh -c, EEH_PROBE_LOG=FILE in its\n"
 "                      environment): one test, ok when it exits 0 and\n"
@@ -1820,6 +1823,9 @@ static void parse_args(Opts *o, int argc, char **argv)
             takes = false;
         } else if (!strcmp(a, "--thaw-mmio-before-log")) {
             o->thaw_before_log = true;
+            takes = false;
+        } else if (!strcmp(a, "--freeze-first")) {
+            o->freeze_first = true;
             takes = false;
         } else if (!v) {
             fprintf(stderr, "eeh-probe: %s needs a value (or is unknown)\n",
@@ -1965,12 +1971,20 @@ int main(int argc, char **argv)
 
     test_setup(p);
     test_config_addr(p);
-    test_healthy(p);
-    test_query_healthy(p);
-    if (p->o.freeze_cmd) {
+    if (p->o.freeze_first && p->o.freeze_cmd) {
+        test_query_healthy(p);
+        rtas_set_eeh_option(p, EEH_OPT_ENABLE, EEH_ENABLE,
+                            "ibm,set-eeh-option enable, before the freeze");
         test_freeze(p);
+        test_healthy(p);
     } else {
-        diag("no --freeze-cmd: freeze cycle skipped");
+        test_healthy(p);
+        test_query_healthy(p);
+        if (p->o.freeze_cmd) {
+            test_freeze(p);
+        } else {
+            diag("no --freeze-cmd: freeze cycle skipped");
+        }
     }
 
     stop_qemu(p);
