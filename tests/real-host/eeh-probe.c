@@ -780,32 +780,31 @@ static bool check_call(Probe *p, Call *c, const char *argdesc,
 static const int ops_none[] = { END };
 static const int ops_get_state[] = { EEH_GET_STATE, END };
 
-static bool rtas_set_eeh_option(Probe *p, uint32_t option, int host_op,
-                                const char *desc)
+/* A call on the PE with one option argument and one host operation */
+static bool rtas_pe_option(Probe *p, const char *name, uint32_t option,
+                           int host_op, const char *desc)
 {
     const int ops[] = { host_op, END };
     char a[64];
     Call c;
 
-    call_init(p, &c, "ibm,set-eeh-option", 4, 1, p->pe_addr);
+    call_init(p, &c, name, 4, 1, p->pe_addr);
     c.args[3] = option;
     rtas_call(p, &c);
     snprintf(a, sizeof(a), "pe=0x%x option=%u", p->pe_addr, option);
     return check_call(p, &c, a, desc, RTAS_SUCCESS, ops, NULL);
 }
 
+static bool rtas_set_eeh_option(Probe *p, uint32_t option, int host_op,
+                                const char *desc)
+{
+    return rtas_pe_option(p, "ibm,set-eeh-option", option, host_op, desc);
+}
+
 static bool rtas_set_slot_reset(Probe *p, uint32_t option, int host_op,
                                 const char *desc)
 {
-    const int ops[] = { host_op, END };
-    char a[64];
-    Call c;
-
-    call_init(p, &c, "ibm,set-slot-reset", 4, 1, p->pe_addr);
-    c.args[3] = option;
-    rtas_call(p, &c);
-    snprintf(a, sizeof(a), "pe=0x%x option=%u", p->pe_addr, option);
-    return check_call(p, &c, a, desc, RTAS_SUCCESS, ops, NULL);
+    return rtas_pe_option(p, "ibm,set-slot-reset", option, host_op, desc);
 }
 
 static bool rtas_configure_pe(Probe *p, const char *desc)
