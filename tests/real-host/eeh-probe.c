@@ -332,6 +332,21 @@ static void fmt_op(char *buf, size_t size, int op, int ret)
     }
 }
 
+/*
+ * A number at the start of @s: decimal, 0x hex or 0 octal (@hex: always
+ * hex); 0 when there is none.  sscanf() keeps this libc-only.
+ */
+static unsigned long long parse_num(const char *s, bool hex)
+{
+    unsigned long long u = 0;
+    long long v = 0;
+
+    if (hex) {
+        return sscanf(s, "%llx", &u) == 1 ? u : 0;
+    }
+    return sscanf(s, "%lli", &v) == 1 ? (unsigned long long)v : 0;
+}
+
 static void sleep_ms(int ms)
 {
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -479,7 +494,7 @@ static void qt_writel(Probe *p, uint64_t addr, uint32_t val)
 static uint32_t qt_readl(Probe *p, uint64_t addr)
 {
     char *r = qt_cmd(p, "readl 0x%" PRIx64, addr);
-    uint32_t v = strtoull(r, NULL, 0);
+    uint32_t v = parse_num(r, false);
 
     free(r);
     return v;
@@ -619,7 +634,7 @@ static void call_trace_line(Probe *p, const char *line, void *opaque)
         const char *s = strstr(capture_args, " plid ");
 
         if (s) {
-            p->capture_plid = strtol(s + 6, NULL, 0);
+            p->capture_plid = parse_num(s + 6, false);
         }
         diag("trace: %s %s", EV_CAPTURE, capture_args);
     } else if (log_args) {
@@ -1025,17 +1040,19 @@ static Json *json_parse(const char **s, int depth)
     } else if (!strncmp(*s, "null", 4)) {
         *s += 4;
     } else {
-        char *end;
+        long long v = 0;
+        double d;
+        int n = 0;
 
         j->type = J_NUM;
-        j->num = strtoll(*s, &end, 10);
-        if (*end == '.' || *end == 'e' || *end == 'E') {
-            strtod(*s, &end);
+        if (sscanf(*s, "%lld%n", &v, &n) == 1) {
+            j->num = v;
+            if ((*s)[n] == '.' || (*s)[n] == 'e' || (*s)[n] == 'E') {
+                /* a fraction or an exponent: skip it all */
+                sscanf(*s, "%lf%n", &d, &n);
+            }
         }
-        if (end == *s) {
-            (*s)++;     /* skip what is not JSON */
-        }
-        *s = end > *s ? end : *s;
+        *s += n ? n : 1;    /* past the number, or past what is not JSON */
     }
     return j;
 }
@@ -1837,9 +1854,9 @@ static void parse_args(Opts *o, int argc, char **argv)
         } else if (!strcmp(a, "--sysfsdev")) {
             o->sysfsdev = v;
         } else if (!strcmp(a, "--slot")) {
-            o->slot = strtoul(v, NULL, 0);
+            o->slot = parse_num(v, false);
         } else if (!strcmp(a, "--buid")) {
-            o->buid = strtoull(v, NULL, 16);
+            o->buid = parse_num(v, true);
         } else if (!strcmp(a, "--env")) {
             if (!strchr(v, '=') || o->nenv >= (int)ARRAY_SIZE(o->env)) {
                 fprintf(stderr, "eeh-probe: bad --env %s\n", v);
@@ -1875,7 +1892,7 @@ static void parse_args(Opts *o, int argc, char **argv)
         } else if (!strcmp(a, "--poll-ms")) {
             o->poll_ms = atoi(v);
         } else if (!strcmp(a, "--gpa")) {
-            o->gpa = strtoull(v, NULL, 0);
+            o->gpa = parse_num(v, false);
         } else {
             fprintf(stderr, "eeh-probe: unknown option %s\n", a);
             usage(stderr);
