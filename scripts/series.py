@@ -30,6 +30,7 @@ Commands:
   series.py export PRISTINE OUTDIR     git format-patch series with a cover
                                        letter, signed off by IDENTITY
   series.py files                      list the new files and their patches
+  series.py topics [--base=X.Y]        the topics kept on that base
 Options: --limit=N (first N patches), --identity="Name <email>",
 --topic=TOPIC (export, count, names: the topic's series instead).
 """
@@ -182,11 +183,14 @@ def load_topic(topic):
     return patches
 
 
+def topics_of(base):
+    """The topics kept on QEMU @base (X.Y; None: the primary one)."""
+    return TOPICS if not base or base == PRIMARY_BASE else []
+
+
 def load_topics(base):
     """Every topic's patches, in TOPICS order, for @base."""
-    if base and base != PRIMARY_BASE:
-        return []
-    return [p for t in TOPICS for p in load_topic(t)]
+    return [p for t in topics_of(base) for p in load_topic(t)]
 
 
 def load(base=None, topic=None):
@@ -672,6 +676,9 @@ def main(argv):
             for p in load(opts.get("base")):
                 for f in p.new_files:
                     print("%s\t%s" % (f, p.name))
+        elif args[0] == "topics":
+            for t in topics_of(opts.get("base")):
+                print(t)
         elif args[0] == "count":
             print(len(load(opts.get("base"), opts.get("topic"))))
         elif args[0] == "names":
