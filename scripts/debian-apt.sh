@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Private, unprivileged-safe apt for fetching Debian packages and sources.
 #
-# Sourced by scripts/fetch-qemu, scripts/fetch-firmware and tests/guest/fetch-assets.
+# Sourced by scripts/fetch-qemu, scripts/fetch-firmware, tests/guest/fetch-assets
+# and tests/real-host/fetch-*.
 # It never touches the system's apt configuration: every list, cache and
 # configuration file lives under $DEBAPT_CACHE/apt-<suite>.  apt still does
 # the verification (InRelease signature against the Debian archive keyring,
@@ -178,4 +179,46 @@ debapt_with_suites() {
         debapt_log "could not get what was needed from suite '$s'"
     done
     return 1
+}
+
+# debapt_download PKG VER ARCH DIR: download PKG:ARCH=VER into DIR, with
+# retries, and print the .deb's path.  A 404 is not retried: the index can
+# name a version the pool no longer has (seen after point releases), and
+# the caller then tries the next suite.
+debapt_download() {
+    local pkg=$1 ver=$2 arch=$3 dir=$4 try
+    for try in 1 2 3; do
+        if (cd "$dir" && debapt_run apt-get -q download "$pkg:$arch=$ver" \
+                >"$dir/download-$pkg.log" 2>&1); then
+            ls "$dir/${pkg}_"*"_$arch.deb"
+            return 0
+        fi
+        if grep -qE '\b404 +Not Found' "$dir/download-$pkg.log"; then break; fi
+        debapt_log "download of $pkg $ver failed (try $try/3)"
+        sleep $((try * 3))
+    done
+    tail -n 3 "$dir/download-$pkg.log" >&2
+    return 1
+}
+
+# debapt_fetch_busybox DIR VER: busybox-static:ppc64el VER, cached as
+# DIR/busyboxes/VER/busybox; DIR/busybox points to it.
+debapt_fetch_busybox() {
+    local dir=$1 ver=$2 d tmp deb
+    d=$dir/busyboxes/$ver
+    if [ -s "$d/busybox" ]; then
+        debapt_log "cached: $d/busybox"
+    else
+        tmp=$(mktemp -d "$dir/tmp.XXXXXX")
+        deb=$(debapt_download busybox-static "$ver" ppc64el "$tmp") ||
+            { rm -rf "$tmp"; return 1; }
+        mkdir -p "$tmp/x"
+        dpkg-deb -x "$deb" "$tmp/x"
+        mkdir -p "$d"
+        # /usr/bin/busybox in trixie, /bin/busybox before
+        cp "$(find "$tmp/x" -path '*bin/busybox' -type f | head -n 1)" "$d/busybox"
+        chmod 755 "$d/busybox"
+        rm -rf "$tmp"
+    fi
+    ln -sfn "busyboxes/$ver/busybox" "$dir/busybox"
 }
