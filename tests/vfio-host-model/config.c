@@ -9,12 +9,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/pci_regs.h>
 
 #include "vhm.h"
 
@@ -209,6 +211,20 @@ static int parse_option(const char *key, const char *val, char *err,
             return -1;
         }
         vhm.opt.log_max = n;
+        return 0;
+    }
+    if (!strcmp(key, "eeh_inject")) {
+        int p = vhm_inject_platform_parse(val);
+
+        if (p < 0) {
+            snprintf(err, errlen, "eeh_inject=phb3|phb4|pseries|none");
+            return -1;
+        }
+        if (p != vhm.opt.eeh_inject) {
+            /* another host: nothing stays armed in the old one's PHBs */
+            vhm_inject_disarm_all("option");
+        }
+        vhm.opt.eeh_inject = p;
         return 0;
     }
     if (!strcmp(key, "eeh_container_ops")) {
@@ -520,6 +536,7 @@ void vhm_config_load(void)
     vhm.opt.eeh_first_group = false;
     vhm.opt.spapr_v2 = true;
     vhm.opt.eeh_error_feature = false;
+    vhm.opt.eeh_inject = VHM_INJ_PHB3;
     vhm.opt.log_max = 65536;
 
     s = getenv("VHM_CTRL");
@@ -565,6 +582,106 @@ static int mkdir_p(const char *path)
     return 0;
 }
 
+/* a device's 32-bit (64-bit) BARs fit in its 16 KiB (64 KiB) host slot */
+_Static_assert(VHM_BAR0_SIZE <= (1ULL << VHM_HOST_M32_SLOT_SHIFT),
+               "BAR0 does not fit the host M32 slot");
+_Static_assert(VHM_BAR2_SIZE <= (1ULL << VHM_HOST_M64_SLOT_SHIFT),
+               "BAR2 does not fit the host M64 slot");
+
+/* the read-only low bits of BAR i: I/O or memory, type, prefetchable */
+static uint32_t bar_low_bits(const VhmDev *d, int i)
+{
+    return vhm_ld(&d->cfg[PCI_BASE_ADDRESS_0 + 4 * i], 4) & 0xf;
+}
+
+/*
+ * The host resource of BAR or ROM index of d, as the host kernel holds
+ * it (and prints it in <sysfsdev>/resource).  Every device sits in the
+ * windows of the PHB of its PCI domain, at a slot of its bus and devfn;
+ * its BARs of one kind follow each other there, each aligned to its
+ * size.  false (and zeros) for an unused resource.
+ */
+bool vhm_dev_resource(const VhmDev *d, int index, uint64_t *start,
+                      uint64_t *end, uint64_t *flags)
+{
+    uint64_t phb = VHM_HOST_PHB_BASE + d->domain * VHM_HOST_PHB_STRIDE;
+    uint64_t off = 0, base, size;
+    uint32_t lo;
+    int i;
+
+    *start = *end = *flags = 0;
+    if (index < 0 || index >= 6 || !d->bar_size[index]) {
+        /* no ROM, no SR-IOV BARs; BAR3 is the upper half of BAR2 */
+        return false;
+    }
+    lo = bar_low_bits(d, index);
+    for (i = 0; i < index; i++) {
+        uint64_t sz = d->bar_size[i];
+
+        if (sz && !((bar_low_bits(d, i) ^ lo) & 0x7)) {
+            off = ((off + sz - 1) & ~(sz - 1)) + sz;
+        }
+    }
+    size = d->bar_size[index];
+    off = (off + size - 1) & ~(size - 1);
+
+    if (lo & PCI_BASE_ADDRESS_SPACE_IO) {
+        /* the model's device has no I/O BAR; a 64 KiB PHB I/O window */
+        base = phb + ((uint64_t)d->bus << 16) + ((uint64_t)d->devfn << 8);
+        *flags = VHM_IORESOURCE_IO | (lo & 0x3);
+    } else if ((lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) ==
+               PCI_BASE_ADDRESS_MEM_TYPE_64) {
+        base = phb + VHM_HOST_M64_OFF +
+               ((uint64_t)d->bus << VHM_HOST_M64_BUS_SHIFT) +
+               ((uint64_t)d->devfn << VHM_HOST_M64_SLOT_SHIFT);
+        *flags = VHM_IORESOURCE_MEM | VHM_IORESOURCE_MEM_64 | lo;
+    } else {
+        base = phb + VHM_HOST_M32_OFF +
+               ((uint64_t)d->bus << VHM_HOST_M32_BUS_SHIFT) +
+               ((uint64_t)d->devfn << VHM_HOST_M32_SLOT_SHIFT);
+        *flags = VHM_IORESOURCE_MEM | lo;
+    }
+    if (!(lo & PCI_BASE_ADDRESS_SPACE_IO) &&
+        (lo & PCI_BASE_ADDRESS_MEM_PREFETCH)) {
+        *flags |= VHM_IORESOURCE_PREFETCH;
+    }
+    /* __pci_read_base() marks every BAR resource size-aligned */
+    *flags |= VHM_IORESOURCE_SIZEALIGN;
+    *start = base + off;
+    *end = *start + size - 1;
+    return true;
+}
+
+/* <dir>/devices/<BDF>/resource, replaced atomically */
+static int write_resource_file(const char *dir, const VhmDev *d)
+{
+    char path[PATH_MAX], tmp[PATH_MAX];
+    uint64_t start, end, flags;
+    FILE *f;
+    int i, ok = 1;
+
+    if (snprintf(path, sizeof(path), "%s/devices/%s/resource", dir,
+                 d->bdf) >= (int)sizeof(path) - 16) {
+        return -1;
+    }
+    memcpy(tmp, path, sizeof(tmp));
+    snprintf(tmp + strlen(tmp), 16, ".%d", (int)getpid() & 0x7fffffff);
+    f = fopen(tmp, "we");
+    if (!f) {
+        return -1;
+    }
+    for (i = 0; i < VHM_NUM_RESOURCES; i++) {
+        vhm_dev_resource(d, i, &start, &end, &flags);
+        ok &= fprintf(f, "0x%016" PRIx64 " 0x%016" PRIx64 " 0x%016" PRIx64
+                      "\n", start, end, flags) > 0;
+    }
+    if (fclose(f) || !ok || rename(tmp, path) < 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
 int vhm_sysfs_create(const char *dir)
 {
     char path[PATH_MAX], target[64], cur[PATH_MAX];
@@ -584,6 +701,11 @@ int vhm_sysfs_create(const char *dir)
             fprintf(stderr, "vfio-host-model: cannot create %s\n", path);
             ret = -1;
             continue;
+        }
+        if (write_resource_file(dir, d) < 0) {
+            fprintf(stderr, "vfio-host-model: cannot write %s/resource\n",
+                    path);
+            ret = -1;
         }
         snprintf(target, sizeof(target), "../../kernel/iommu_groups/%d",
                  d->group_id);

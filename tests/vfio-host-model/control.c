@@ -394,6 +394,7 @@ static int cmd_freeze(Cmd *c)
         say(c, "ERR %s", err);
         return -1;
     }
+    vhm_inject_disarm(g, "freeze");
     vhm_pe_freeze(g, mmio, dma);
     if (ue || ce || have_hdr) {
         for (i = 0; i < g->ndevs; i++) {
@@ -536,6 +537,8 @@ static int cmd_dma(Cmd *c)
         say(c, "ERR bad length");
         return -1;
     }
+    /* an armed DMA injection that matches fails this DMA (EIO) */
+    vhm_inject_dma(d, iova, len, write);
     ret = vhm_dma_rw(d, iova, buf, len, write, why, sizeof(why));
     vhm_log("DMA %s dev=%s group=%d iova=0x%" PRIx64 " len=%" PRIu64
             " = %ld%s%s", write ? "write" : "read", d->bdf, d->group->id,
@@ -589,13 +592,39 @@ static int cmd_group_simple(Cmd *c)
     }
     if (!strcmp(c->argv[0], "thaw")) {
         /* host recovery: the PE is reset and thawed, its data is gone */
+        vhm_inject_disarm(g, "thaw");
         vhm_pe_thaw(g);
         vhm_diag_clear(g);
     } else if (!strcmp(c->argv[0], "unavailable")) {
+        vhm_inject_disarm(g, "unavailable");
         g->unavailable = true;
         vhm_pe_freeze(g, true, true);
     } else {
         state_line(c, g);
+    }
+    say(c, "OK");
+    return 0;
+}
+
+/* inject-state: the INJECT_ERR platform and what is armed for the PE */
+static int cmd_inject_state(Cmd *c)
+{
+    const char *err = NULL;
+    VhmGroup *g = pick_group(c, &err);
+    const VhmInject *in;
+
+    if (!g) {
+        say(c, "ERR %s", err);
+        return -1;
+    }
+    in = &g->inj;
+    if (in->armed) {
+        say(c, "platform=%s group=%d armed=1 type=%u func=%u addr=0x%" PRIx64
+            " mask=0x%" PRIx64, vhm_inject_platform_name(vhm.opt.eeh_inject),
+            g->id, in->type, in->func, in->addr, in->mask);
+    } else {
+        say(c, "platform=%s group=%d armed=0",
+            vhm_inject_platform_name(vhm.opt.eeh_inject), g->id);
     }
     say(c, "OK");
     return 0;
@@ -727,6 +756,7 @@ static void cmd_help(Cmd *c)
         "unavailable [group=N]",
         "state [group=N]",
         "diag-dump [group=N]",
+        "inject-state [group=N]",
         "log [from]",
         "signal intx|msi <n>|err|req [dev=BDF]",
         "dma-read <iova> <len> [dev=BDF]",
@@ -736,6 +766,8 @@ static void cmd_help(Cmd *c)
         "mark <text>",
         "reset-log",
         "option <key>=<value>...",
+        ("  eeh_inject=phb3|phb4|pseries|none: the INJECT_ERR host "
+         "platform"),
         "help",
     };
     size_t i;
@@ -769,7 +801,8 @@ int vhm_ctrl_exec(const char *line, void (*out)(void *, const char *),
     vhm_lock();
     if (strcmp(c.argv[0], "log") && strcmp(c.argv[0], "state") &&
         strcmp(c.argv[0], "help") && strcmp(c.argv[0], "mark") &&
-        strcmp(c.argv[0], "diag-dump") && strcmp(c.argv[0], "maps")) {
+        strcmp(c.argv[0], "diag-dump") && strcmp(c.argv[0], "maps") &&
+        strcmp(c.argv[0], "inject-state")) {
         char clean[1024];
 
         snprintf(clean, sizeof(clean), "%s", line);
@@ -784,6 +817,8 @@ int vhm_ctrl_exec(const char *line, void (*out)(void *, const char *),
         ret = cmd_group_simple(&c);
     } else if (!strcmp(c.argv[0], "diag-dump")) {
         ret = cmd_diag_dump(&c);
+    } else if (!strcmp(c.argv[0], "inject-state")) {
+        ret = cmd_inject_state(&c);
     } else if (!strcmp(c.argv[0], "log")) {
         ret = cmd_log(&c);
     } else if (!strcmp(c.argv[0], "dma-read") ||

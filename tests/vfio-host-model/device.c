@@ -285,14 +285,17 @@ static ssize_t config_rw(VhmDev *d, uint8_t *buf, size_t count,
                          uint64_t pos, bool write)
 {
     VhmGroup *g = d->group;
-    bool blocked = g->unavailable || g->mmio_frozen || g->cfg_blocked;
     int mode = g->unavailable ? VHM_CFG_ONES : d->cfg_frozen;
     size_t i;
 
     if (pos >= VHM_CFG_SIZE || pos + count > VHM_CFG_SIZE) {
         return -EFAULT;
     }
-    if (blocked) {
+    /* an armed config injection fails this access: it sees the freeze */
+    if (g->inj.armed) {
+        vhm_inject_access(d, VHM_SPACE_CFG, write, pos);
+    }
+    if (g->unavailable || g->mmio_frozen || g->cfg_blocked) {
         switch (mode) {
         case VHM_CFG_ONES:
             if (!write) {
@@ -329,6 +332,7 @@ static ssize_t bar_rw(VhmDev *d, int bar, uint8_t *buf, size_t count,
 {
     VhmGroup *g = d->group;
     uint64_t size = d->bar_size[bar];
+    uint64_t start, end, flags;
     size_t i;
 
     if (!size || !d->bar_mem[bar] || pos >= size) {
@@ -339,6 +343,16 @@ static ssize_t bar_rw(VhmDev *d, int bar, uint8_t *buf, size_t count,
     }
     if (vhm.opt.bar_needs_mem && !mem_enabled(d)) {
         return -EIO;
+    }
+    /*
+     * The access goes out at the BAR's host address: an armed MMIO
+     * injection that matches fails it, and it sees the freeze.
+     */
+    if (g->inj.armed &&
+        vhm_dev_resource(d, bar, &start, &end, &flags)) {
+        vhm_inject_access(d, (flags & VHM_IORESOURCE_IO) ? VHM_SPACE_IO
+                                                         : VHM_SPACE_MEM,
+                          write, start + pos);
     }
     if (g->mmio_frozen || g->unavailable) {
         /* loads see all-ones, stores are dropped by the frozen PE */

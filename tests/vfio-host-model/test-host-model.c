@@ -41,6 +41,10 @@
 #define BAR2_OFF    (2ULL << 40)
 #define DDW_BASE    (1ULL << 59)
 
+/* host addresses of DEV_A's BARs (<sysfsdev>/resource) */
+#define HOST_BAR0_A 0x00060100c0020000ULL   /* domain 1, 32-bit window */
+#define HOST_BAR2_A 0x0006018000080000ULL   /* domain 1, 64-bit window */
+
 #define DEV_A   "0001:00:01.0"      /* group 42: defaults */
 #define DEV_B   "0001:00:02.0"      /* group 43: flr=0, enodev */
 #define DEV_C   "0002:00:01.0"      /* group 44: pass */
@@ -60,6 +64,7 @@
 static const char config_text[] =
     "# written by test-host-model\n"
     "option log_dma=0\n"
+    "option eeh_inject=phb3\n"
     "device " DEV_A " group=42 msi_vectors=4\n"
     "device " DEV_B " group=43 flr=0 cfg_frozen=enodev\n"
     "device " DEV_C " group=44 cfg_frozen=pass\n"
@@ -197,6 +202,22 @@ static long bar_wr(int dev, uint64_t off, uint32_t val)
     return r < 0 ? -errno : r;
 }
 
+static long bar2_rd(int dev, uint64_t off, uint32_t *val)
+{
+    uint32_t v = 0;
+    ssize_t r = pread(dev, &v, 4, BAR2_OFF + off);
+
+    *val = v;
+    return r < 0 ? -errno : r;
+}
+
+static long bar2_wr(int dev, uint64_t off, uint32_t val)
+{
+    ssize_t r = pwrite(dev, &val, 4, BAR2_OFF + off);
+
+    return r < 0 ? -errno : r;
+}
+
 /* control channel */
 
 static int ctl_connect(void)
@@ -310,6 +331,17 @@ static uint64_t line_seq(const char *log, const char *p)
 static long eeh(int cont, uint32_t op)
 {
     struct vfio_eeh_pe_op p = { .argsz = sizeof(p), .op = op };
+
+    return ioc(cont, VFIO_EEH_PE_OP, &p);
+}
+
+static long inject(int cont, uint32_t type, uint32_t func, uint64_t addr,
+                   uint64_t mask)
+{
+    struct vfio_eeh_pe_op p = {
+        .argsz = sizeof(p), .op = VFIO_EEH_PE_INJECT_ERR,
+        .err = { .type = type, .func = func, .addr = addr, .mask = mask },
+    };
 
     return ioc(cont, VFIO_EEH_PE_OP, &p);
 }
@@ -455,6 +487,70 @@ static uint64_t efd_read(int efd)
 
 /* tests */
 
+/* <sysfsdev>/resource of a device, or "" */
+static const char *resource_file(const char *bdf)
+{
+    static char buf[4096];
+    char path[PATH_MAX];
+    FILE *f;
+    size_t n;
+
+    xsnprintf(path, sizeof(path), "%s/sys/devices/%s/resource", dir, bdf);
+    buf[0] = '\0';
+    f = fopen(path, "r");
+    if (f) {
+        n = fread(buf, 1, sizeof(buf) - 1, f);
+        buf[n] = '\0';
+        fclose(f);
+    }
+    return buf;
+}
+
+static void test_sysfs_resource(void)
+{
+    static const char zero[] = "0x0000000000000000 0x0000000000000000 "
+                               "0x0000000000000000\n";
+    static const struct {
+        const char *bdf;
+        const char *bar0, *bar2;
+    } want[] = {
+        { DEV_A, "0x00060100c0020000 0x00060100c0023fff 0x0000000000040200\n",
+          "0x0006018000080000 0x000601800008ffff 0x000000000014220c\n" },
+        { DEV_B, "0x00060100c0040000 0x00060100c0043fff 0x0000000000040200\n",
+          "0x0006018000100000 0x000601800010ffff 0x000000000014220c\n" },
+        { DEV_C, "0x00060200c0020000 0x00060200c0023fff 0x0000000000040200\n",
+          "0x0006028000080000 0x000602800008ffff 0x000000000014220c\n" },
+        { DEV_H, "0x00060500c0024000 0x00060500c0027fff 0x0000000000040200\n",
+          "0x0006058000090000 0x000605800009ffff 0x000000000014220c\n" },
+    };
+    const char *all[] = { DEV_A, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G,
+                          DEV_H, DEV_I, DEV_J, DEV_K, DEV_L, DEV_M, DEV_N,
+                          DEV_O };
+    char expect[2048];
+    size_t i;
+    int good = 0, j;
+
+    for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        int n = xsnprintf(expect, sizeof(expect), "%s%s%s", want[i].bar0,
+                          zero, want[i].bar2);
+
+        for (j = 3; j < 13; j++) {
+            n += xsnprintf(expect + n, sizeof(expect) - n, "%s", zero);
+        }
+        good += !strcmp(resource_file(want[i].bdf), expect);
+    }
+    ok(good == 4, "sysfs resource: 13 lines; BAR0 mem32 at the host "
+       "address, BAR2 mem64 prefetchable, everything else zero");
+    for (i = 0, good = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        const char *r = resource_file(all[i]);
+
+        good += strlen(r) == 13 * strlen(zero) &&
+                !strncmp(r, "0x0006", 6);
+    }
+    ok(good == (int)(sizeof(all) / sizeof(all[0])),
+       "sysfs resource: written for every device");
+}
+
 static void test_sysfs(void)
 {
     const char *devs[] = { DEV_A, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F };
@@ -480,6 +576,7 @@ static void test_sysfs(void)
     xsnprintf(path, sizeof(path), "%s/sys/devices/%s/iommu_group/.", dir,
              DEV_A);
     ok(access(path, F_OK) == 0, "sysfs: iommu_group link resolves");
+    test_sysfs_resource();
 }
 
 static void test_open(int *g42)
@@ -1210,8 +1307,14 @@ static void test_eeh(int c1, int dev)
     inj.err.type = 2;
     ok(ioc(c1, VFIO_EEH_PE_OP, &inj) == -ERANGE, "INJECT_ERR type 2 -> ERANGE");
     inj.err.type = 1;
+    inj.err.addr = HOST_BAR0_A + 0x10;
+    inj.err.mask = ~0ULL;
     ok(ioc(c1, VFIO_EEH_PE_OP, &inj) == 0 &&
-       eeh(c1, VFIO_EEH_PE_GET_STATE) == 2, "INJECT_ERR freezes the PE");
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0,
+       "INJECT_ERR (phb3) arms the error, the PE is not frozen yet");
+    ok(bar_rd(dev, 0x10, 4, &v) == 4 && v == 0xffffffff &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 2,
+       "INJECT_ERR: the next matching BAR load fails and freezes the PE");
     eeh(c1, VFIO_EEH_PE_RESET_HOT);
     eeh(c1, VFIO_EEH_PE_RESET_DEACTIVATE);
 
@@ -1574,6 +1677,326 @@ static void test_dma(int c1, int dev)
     ok(dma_read("0x10000 4", buf, sizeof(buf), &n, NULL, 0) == 1 &&
        state_has(42, "maps=0"), "UNMAP_DMA: DMA refused again");
     cfg_wr(dev, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+}
+
+/* INJECT_ERR: the host platform's checks, arming and firing */
+
+static bool inj_state(int group, const char *needle)
+{
+    char out[512], cmd[64];
+
+    xsnprintf(cmd, sizeof(cmd), "inject-state group=%d", group);
+    return ctl(cmd, out, sizeof(out), NULL, 0) == 0 &&
+           strstr(out, needle) != NULL;
+}
+
+/* group 42's PE is frozen (GET_STATE 2); thaw it again */
+static bool fired(int c1)
+{
+    bool r = eeh(c1, VFIO_EEH_PE_GET_STATE) == 2;
+
+    ctl_ok("thaw group=42");
+    return r;
+}
+
+/* a before b, both present */
+static bool in_order(const char *log, const char *a, const char *b)
+{
+    const char *pa = strstr(log, a), *pb = strstr(log, b);
+
+    return pa && pb && pa < pb;
+}
+
+static void test_inject_platforms(int c1, int dev, int c47)
+{
+    struct vfio_eeh_pe_op small = { .argsz = 39,
+                                    .op = VFIO_EEH_PE_INJECT_ERR };
+    char last[256];
+    uint32_t old;
+    char *log;
+    uint64_t seq;
+
+    ok(inj_state(42, "platform=phb3 group=42 armed=0"),
+       "inject-state: platform phb3 (the default), nothing armed");
+    seq = log_next();
+    ok(inject(c1, 2, 0, 0, 0) == -ERANGE &&
+       inject(c1, 2, 20, 0, 0) == -EINVAL &&
+       ioc(c1, VFIO_EEH_PE_OP, &small) == -EINVAL,
+       "phb3: type 2 -> ERANGE; func 20 -> EINVAL first; argsz 39 -> EINVAL");
+    log = log_since(seq);
+    ok(strstr(log, "VFIO_EEH_PE_OP op=INJECT_ERR group=42 type=2 func=0 "
+              "addr=0x0 mask=0x0 = -1 ERANGE") &&
+       strstr(log, "VFIO_EEH_PE_OP op=INJECT_ERR group=42 type=2 func=20 "
+              "addr=0x0 mask=0x0 = -1 EINVAL") &&
+       strstr(log, "VFIO_EEH_PE_OP op=INJECT_ERR group=42 = -1 EINVAL"),
+       "INJECT_ERR logged with type, func, addr, mask (not below argsz 40)");
+    ok(inject(c47, 0, 0, 0, 0) == -EIO, "phb3: unavailable PE -> EIO");
+
+    /* phb4: config injection only */
+    ok(ctl_ok("option eeh_inject=phb4") == 0 &&
+       inj_state(42, "platform=phb4 group=42 armed=0"),
+       "option eeh_inject=phb4 at run time");
+    ok(inject(c1, 0, 0, 0, 0) == -EIO && inject(c1, 1, 2, 0, 0) == -EIO &&
+       inject(c1, 0, 7, 0, 0) == -EIO && inject(c1, 0, 9, 0, 0) == -EIO &&
+       inject(c1, 0, 12, 0, 0) == -EIO && inject(c1, 1, 19, 0, 0) == -EIO &&
+       inj_state(42, "armed=0"),
+       "phb4: memory, I/O and DMA functions -> EIO (OPAL_UNSUPPORTED)");
+    ok(inject(c1, 2, 4, 0, 0) == -ERANGE &&
+       inject(c1, 2, 0, 0, 0) == -ERANGE &&
+       inject(c1, 0, 20, 0, 0) == -EINVAL && inject(c47, 0, 4, 0, 0) == -EIO,
+       "phb4: type 2 -> ERANGE before the OPAL check, func 20 -> EINVAL, "
+       "unavailable -> EIO");
+    seq = log_next();
+    ok(inject(c1, 0, 4, 0, 0) == 0 && inject(c1, 0, 5, 0, 0) == 0 &&
+       inject(c1, 1, 10, 0, 0) == 0 && inject(c1, 0, 11, 0x3c, 0xff) == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0 &&
+       inj_state(42, "armed=1 type=0 func=11 addr=0x3c mask=0xff"),
+       "phb4: config functions 4, 5, 10, 11 are armed, the PE not frozen");
+    ok(strstr(log_since(seq), "EEH inject-disarmed group=42 func=4 "
+              "reason=replaced") != NULL,
+       "a new INJECT_ERR replaces the armed one (logged)");
+    old = cfg_get(dev, 0x3c, 1);
+    ok(cfg_get(dev, 0, 4) == 0x00051b36 && bar_get(dev, 0) == 0x00051b36 &&
+       bar_wr(dev, 0x10, 1) == 4 && eeh(c1, VFIO_EEH_PE_GET_STATE) == 0,
+       "phb4: a config store injection ignores config loads and BARs");
+    seq = log_next();
+    ok(cfg_wr(dev, 0x3c, 1, old ^ 0x11) == 1 && fired(c1) &&
+       cfg_get(dev, 0x3c, 1) == old,
+       "config store injection: the next config write is dropped and "
+       "freezes the PE");
+    ok(strstr(log_since(seq), "EEH inject-fired group=42 func=11 addr=0x3c "
+              "dev=" DEV_A " space=cfg") != NULL,
+       "the fired injection is logged (func, config offset, device)");
+    ok(inj_state(42, "armed=0") && cfg_wr(dev, 0x3c, 1, old ^ 0x11) == 1 &&
+       cfg_get(dev, 0x3c, 1) == (old ^ 0x11) &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0,
+       "an injection fires once: the next config write works");
+    cfg_wr(dev, 0x3c, 1, old);
+
+    /* a platform change disarms */
+    inject(c1, 0, 4, 0, 0);
+    seq = log_next();
+    ok(ctl_ok("option eeh_inject=pseries") == 0 &&
+       inj_state(42, "platform=pseries group=42 armed=0") &&
+       strstr(log_since(seq), "EEH inject-disarmed group=42 func=4 "
+              "reason=option"), "changing eeh_inject= disarms (logged)");
+
+    /* pseries: the kernel breaks the PE itself */
+    ok(inject(c1, 2, 0, 0, 0) == -EINVAL && inject(c1, 0, 4, 0, 0) == -ERANGE
+       && inject(c1, 0, 2, 0, 0) == -ERANGE &&
+       inject(c1, 1, 12, 0, 0) == -ERANGE &&
+       inject(c1, 0, 20, 0, 0) == -EINVAL &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0,
+       "pseries: type 2 -> EINVAL, func not 0/1/6/7 -> ERANGE");
+    seq = log_next();
+    ok(inject(c1, 0, 7, 0x1234, 0xffff) == 0 && fired(c1),
+       "pseries: a memory function freezes the PE at once");
+    log = log_since(seq);
+    ok(in_order(log, "EEH inject-fired group=42 func=7 addr=0x60100c0020000 "
+                "dev=" DEV_A " space=mem",
+                "VFIO_EEH_PE_OP op=INJECT_ERR group=42 type=0 func=7 "
+                "addr=0x1234 mask=0xffff = 0") && inj_state(42, "armed=0"),
+       "pseries: logged as a load from BAR0's host address, nothing armed");
+    ok(inject(c1, 1, 0, 0, 0) == 0 && inject(c1, 0, 1, 0, 0) == 0 &&
+       inject(c1, 1, 6, 0, 0) == 0 && fired(c1),
+       "pseries: functions 0, 1, 6 too");
+    ok(inject(c47, 0, 0, 0, 0) == -EIO, "pseries: unavailable PE -> EIO");
+
+    /* none: no err_inject hook */
+    ok(ctl_ok("option eeh_inject=none") == 0 &&
+       inject(c1, 0, 0, 0, 0) == -ENOENT &&
+       inject(c1, 7, 20, 0, 0) == -ENOENT &&
+       inject(c47, 0, 4, 0, 0) == -ENOENT &&
+       ioc(c1, VFIO_EEH_PE_OP, &small) == -EINVAL &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0,
+       "none: ENOENT before any argument check; argsz < 40 still EINVAL");
+    ok(ctl("option eeh_inject=phb5", NULL, 0, last, sizeof(last)) == 1 &&
+       strstr(last, "eeh_inject=phb3|phb4|pseries|none") &&
+       inj_state(42, "platform=none"),
+       "option eeh_inject= of an unknown platform -> ERR, unchanged");
+    ctl_ok("option eeh_inject=phb3");
+}
+
+static void test_inject_phb3(int c1, int dev)
+{
+    uint8_t buf[64];
+    char last[256];
+    uint32_t v, old;
+    size_t n;
+    char *log;
+    uint64_t seq;
+
+    /* memory load, 64-bit compare */
+    bar_wr(dev, 0x10, 0x11111111);
+    seq = log_next();
+    ok(inject(c1, 1, 0, HOST_BAR0_A + 0x10, ~0ULL) == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0 &&
+       inj_state(42, "platform=phb3 group=42 armed=1 type=1 func=0 "
+                 "addr=0x60100c0020010 mask=0xffffffffffffffff"),
+       "phb3: a memory load injection is armed, the PE not frozen");
+    ok(strstr(log_since(seq), "VFIO_EEH_PE_OP op=INJECT_ERR group=42 type=1 "
+              "func=0 addr=0x60100c0020010 mask=0xffffffffffffffff = 0")
+       != NULL, "INJECT_ERR = 0 logged with its arguments");
+    ok(bar_rd(dev, 0x14, 4, &v) == 4 && bar_wr(dev, 0x10, 0x22222222) == 4 &&
+       cfg_rd(dev, 0, 4, &v) == 4 && v == 0x00051b36 &&
+       bar2_rd(dev, 0x10, &v) == 4 && eeh(c1, VFIO_EEH_PE_GET_STATE) == 0 &&
+       inj_state(42, "armed=1"),
+       "load injection: other addresses, stores, config, BAR2 do not fire");
+    seq = log_next();
+    ok(bar_rd(dev, 0x10, 4, &v) == 4 && v == 0xffffffff && fired(c1),
+       "load injection: the next load there reads all-ones, PE frozen");
+    log = log_since(seq);
+    ok(in_order(log, "EEH inject-fired group=42 func=0 addr=0x60100c0020010 "
+                "dev=" DEV_A " space=mem",
+                "DEV pread dev=" DEV_A " region=0 off=0x10 len=4 "
+                "val=0xffffffff = 4"),
+       "inject-fired (host address) is logged before the failed access");
+    ok(bar_get(dev, 0x10) == 0x22222222 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0 && inj_state(42, "armed=0"),
+       "load injection fires once; the earlier store had landed");
+
+    /* memory store into the 64-bit BAR */
+    bar2_wr(dev, 0x100, 0xaaaa);
+    ok(inject(c1, 1, 7, HOST_BAR2_A + 0x100, ~0ULL) == 0 &&
+       bar2_rd(dev, 0x100, &v) == 4 && v == 0xaaaa &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0,
+       "store injection at a 64-bit BAR address ignores loads there");
+    ok(bar2_wr(dev, 0x100, 0x5555) == 4 && fired(c1) &&
+       bar2_rd(dev, 0x100, &v) == 4 && v == 0xaaaa,
+       "store injection: the next store there is dropped, PE frozen");
+
+    /* 32-bit and 64-bit address compare */
+    ok(inject(c1, 0, 1, 0xdead00000000ULL |
+              ((HOST_BAR2_A + 0x8) & 0xffffffffULL), ~0ULL) == 0 &&
+       bar2_rd(dev, 0x8, &v) == 4 && v == 0xffffffff && fired(c1),
+       "type 0 compares only the low 32 bits of the address");
+    ok(inject(c1, 1, 1, (HOST_BAR0_A + 0x20) & 0xffffffffULL, ~0ULL) == 0 &&
+       bar_rd(dev, 0x20, 4, &v) == 4 && eeh(c1, VFIO_EEH_PE_GET_STATE) == 0
+       && inj_state(42, "armed=1"), "type 1 compares all 64 bits");
+
+    /* PE resets disarm */
+    seq = log_next();
+    ok(eeh(c1, VFIO_EEH_PE_RESET_HOT) == 0 && inj_state(42, "armed=0") &&
+       strstr(log_since(seq), "EEH inject-disarmed group=42 func=1 "
+              "reason=reset"), "RESET_HOT disarms (logged)");
+    eeh(c1, VFIO_EEH_PE_RESET_DEACTIVATE);
+    ok(inject(c1, 1, 0, HOST_BAR0_A + 0x20, ~0ULL) == 0 &&
+       eeh(c1, VFIO_EEH_PE_RESET_FUNDAMENTAL) == 0 &&
+       eeh(c1, VFIO_EEH_PE_RESET_DEACTIVATE) == 0 &&
+       inj_state(42, "armed=0") && bar_rd(dev, 0x20, 4, &v) == 4 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0,
+       "RESET_FUNDAMENTAL disarms: the matching load does not fire");
+
+    /* mask */
+    ok(inject(c1, 1, 1, HOST_BAR0_A + 0x1000, ~0xfffULL) == 0 &&
+       bar_rd(dev, 0xffc, 4, &v) == 4 && bar_rd(dev, 0x2000, 4, &v) == 4 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0,
+       "mask: loads outside the masked 4 KiB do not fire");
+    seq = log_next();
+    ok(bar_rd(dev, 0x1ffc, 4, &v) == 4 && v == 0xffffffff && fired(c1) &&
+       strstr(log_since(seq), "EEH inject-fired group=42 func=1 "
+              "addr=0x60100c0021ffc "),
+       "mask: a load anywhere inside fires, logged at its own address");
+    ok(inject(c1, 1, 6, 0x1234, 0) == 0 && bar_rd(dev, 0x40, 4, &v) == 4 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0 && bar2_wr(dev, 0x40, 1) == 4 &&
+       fired(c1), "mask 0: the next store anywhere fires");
+
+    /* config load */
+    old = cfg_get(dev, 0x3c, 1);
+    ok(inject(c1, 0, 4, 0, 0) == 0 && cfg_wr(dev, 0x3c, 1, 0x21) == 1 &&
+       bar_rd(dev, 0, 4, &v) == 4 && eeh(c1, VFIO_EEH_PE_GET_STATE) == 0,
+       "config load injection: config stores and BAR loads do not fire");
+    seq = log_next();
+    ok(cfg_rd(dev, 0, 4, &v) == 4 && v == 0xffffffff && fired(c1) &&
+       strstr(log_since(seq), "EEH inject-fired group=42 func=4 addr=0x0 "
+              "dev=" DEV_A " space=cfg") && cfg_get(dev, 0x3c, 1) == 0x21,
+       "config load injection: the next config read fails, PE frozen");
+    cfg_wr(dev, 0x3c, 1, old);
+
+    /* I/O functions: the device has no I/O BAR; a host freeze disarms */
+    ok(inject(c1, 1, 2, 0, 0) == 0 && inject(c1, 0, 8, 0, 0) == 0 &&
+       bar_rd(dev, 0, 4, &v) == 4 && bar_wr(dev, 0x10, 1) == 4 &&
+       bar2_rd(dev, 0, &v) == 4 && eeh(c1, VFIO_EEH_PE_GET_STATE) == 0 &&
+       inj_state(42, "armed=1 type=0 func=8"),
+       "I/O injection: memory BAR accesses do not fire it");
+    seq = log_next();
+    ok(ctl_ok("freeze mmio") == 0 && inj_state(42, "armed=0") &&
+       strstr(log_since(seq), "EEH inject-disarmed group=42 func=8 "
+              "reason=freeze"), "a host freeze disarms (logged)");
+    ok(inject(c1, 1, 0, HOST_BAR0_A, ~0ULL) == 0 &&
+       bar_rd(dev, 0, 4, &v) == 4 && inj_state(42, "armed=1"),
+       "armed while frozen: frozen loads do not reach it");
+    ok(eeh(c1, VFIO_EEH_PE_UNFREEZE_IO) == 0 &&
+       bar_rd(dev, 0, 4, &v) == 4 && v == 0xffffffff && fired(c1),
+       "after UNFREEZE_IO, the matching load fires");
+    inject(c1, 0, 10, 0, 0);
+    seq = log_next();
+    ok(ctl_ok("thaw") == 0 && inj_state(42, "armed=0") &&
+       strstr(log_since(seq), "EEH inject-disarmed group=42 func=10 "
+              "reason=thaw"), "the host thaw (a host recovery) disarms");
+
+    /* DMA */
+    cfg_wr(dev, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    ok(inject(c1, 1, 12, 0x10000, ~0ULL) == 0 &&
+       ctl("dma-write 0x10000 deadbeef", NULL, 0, last, sizeof(last)) == 1 &&
+       strstr(last, "ERR EFAULT") &&
+       dma_read("0x20000 4", buf, sizeof(buf), &n, last, sizeof(last)) == 1 &&
+       strstr(last, "ERR EFAULT") && bar_rd(dev, 0, 4, &v) == 4 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0,
+       "DMA read injection: DMA writes, reads elsewhere, MMIO do not fire");
+    seq = log_next();
+    ok(dma_read("0x10000 4", buf, sizeof(buf), &n, last, sizeof(last)) == 1 &&
+       strstr(last, "ERR EIO") && fired(c1),
+       "DMA read injection: the device's read there fails (EIO), PE frozen");
+    ok(in_order(log_since(seq), "EEH inject-fired group=42 func=12 "
+                "addr=0x10000 dev=" DEV_A " space=dma",
+                "DMA read dev=" DEV_A " group=42 iova=0x10000 len=4 = -1 EIO"),
+       "DMA injection: fired line before the refused DMA");
+    cfg_wr(dev, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+    ok(inject(c1, 0, 17, 0xabcd00003fff0000ULL, 0xffff0000ULL) == 0 &&
+       ctl("dma-write 0x3fff0010 00", NULL, 0, last, sizeof(last)) == 1 &&
+       strstr(last, "ERR EPERM") && inj_state(42, "armed=1"),
+       "DMA write injection: a DMA with bus mastering off does not fire");
+    cfg_wr(dev, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    ok(ctl("dma-write 0x3fff0010 00", NULL, 0, last, sizeof(last)) == 1 &&
+       strstr(last, "ERR EIO") && fired(c1),
+       "DMA write injection (type 0, mask): the next DMA write fires");
+    cfg_wr(dev, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+}
+
+/* one set of injection registers per PHB (PCI domain) */
+static void test_inject_phb(int c1, int g43, int c44)
+{
+    uint64_t seq;
+    int c2 = new_container();
+
+    set_container(g43, c2);
+    ioc_int(c2, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU);
+    ok(inject(c2, 0, 4, 0, 0) == 0 && inject(c44, 0, 5, 0, 0) == 0 &&
+       inj_state(43, "armed=1 type=0 func=4") &&
+       inj_state(44, "armed=1 type=0 func=5"),
+       "PEs on two PHBs (domains 1 and 2) are armed at once");
+    seq = log_next();
+    ok(inject(c1, 0, 10, 0, 0) == 0 && inj_state(43, "armed=0") &&
+       inj_state(44, "armed=1") && inj_state(42, "armed=1 type=0 func=10") &&
+       strstr(log_since(seq), "EEH inject-disarmed group=43 func=4 "
+              "reason=replaced"),
+       "arming group 42 replaces group 43's (same PHB), not group 44's");
+    eeh(c44, VFIO_EEH_PE_RESET_HOT);
+    eeh(c44, VFIO_EEH_PE_RESET_DEACTIVATE);
+    eeh(c1, VFIO_EEH_PE_RESET_HOT);
+    eeh(c1, VFIO_EEH_PE_RESET_DEACTIVATE);
+    ok(inj_state(42, "armed=0") && inj_state(44, "armed=0") &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0, "resets disarm both");
+    ioc(g43, VFIO_GROUP_UNSET_CONTAINER, NULL);
+    close(c2);
+}
+
+static void test_inject(int c1, int dev, int g43, const int *more)
+{
+    test_inject_platforms(c1, dev, more[9]);
+    test_inject_phb3(c1, dev);
+    test_inject_phb(c1, g43, more[3]);
 }
 
 /* personality=virtio: the config space a modern virtio-pci driver needs */
@@ -2238,13 +2661,19 @@ static void test_diag(int c1, int dev)
     inj.err.type = 0;
     inj.err.func = 16;      /* DMA write address */
     inj.err.addr = 0x5000;
+    inj.err.mask = ~0ULL;
+    cfg_wr(dev, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
     ok(ioc(c1, VFIO_EEH_PE_OP, &inj) == 0 &&
+       eeh(c1, VFIO_EEH_PE_GET_STATE) == 0 &&
+       ctl("dma-write 0x5000 00", NULL, 0, last, sizeof(last)) == 1 &&
+       strstr(last, "ERR EIO") &&
        eeh(c1, VFIO_EEH_PE_GET_STATE) == 2 && eget(dev) == 0 &&
        in->format == VFIO_EEH_ERROR_FORMAT_OPAL_PHB4 &&
        (be64(edata(), 384 + 8 * PE_A) & (1ULL << 44)) &&
        be64(edata(), 4480 + 8 * PE_A) == ((1ULL << 63) | 0x5000),
-       "INJECT_ERR DMA write: TCE access fault at addr");
+       "INJECT_ERR DMA write, fired by the DMA: TCE access fault at addr");
     ctl_ok("thaw");
+    cfg_wr(dev, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
 
     test_diag_group();
 
@@ -2568,6 +2997,7 @@ static int child_main(void)
     ioc(g43, VFIO_GROUP_UNSET_CONTAINER, NULL);
     test_faults(c1, dev);
     test_dma(c1, dev);
+    test_inject(c1, dev, g43, more);
     test_diag(c1, dev);
     test_cli();
     test_virtio();

@@ -138,6 +138,62 @@ enum {
     VHM_ERR_PCIE_UE,
 };
 
+/*
+ * INJECT_ERR (VFIO_EEH_PE_OP op 9): the host platform's err_inject hook,
+ * option eeh_inject=
+ */
+enum {
+    VHM_INJ_PHB3,       /* POWER8 PowerNV: MEM, IO, CFG and DMA, armed */
+    VHM_INJ_PHB4,       /* POWER9/10 PowerNV: CFG only, armed */
+    VHM_INJ_PSERIES,    /* PowerVM LPAR host: MMIO break, at once */
+    VHM_INJ_NONE,       /* no err_inject hook: -ENOENT */
+};
+
+/* The kind of access an armed injection waits for */
+enum {
+    VHM_SPACE_MEM,      /* BAR in memory space; addr = host address */
+    VHM_SPACE_IO,       /* BAR in I/O space; addr = host address */
+    VHM_SPACE_CFG,      /* config space; addr = config offset */
+    VHM_SPACE_DMA,      /* the device's DMA; addr = PCI bus address */
+};
+
+/* An error injection armed in the PHB (one set of registers per PHB) */
+typedef struct VhmInject {
+    bool armed;
+    uint32_t type;      /* 0: 32-bit address compare, 1: 64-bit */
+    uint32_t func;      /* EEH_ERR_FUNC_*, 0..19 */
+    uint64_t addr;
+    uint64_t mask;
+} VhmInject;
+
+/*
+ * Host resources of a device (<sysfsdev>/resource): Linux prints
+ * PCI_BRIDGE_RESOURCES lines for an endpoint, 13 with CONFIG_PCI_IOV
+ * (BARs 0-5, the ROM, six SR-IOV BARs).  Flags as struct resource has
+ * them.
+ */
+#define VHM_NUM_RESOURCES       13
+#define VHM_IORESOURCE_IO       0x00000100ULL
+#define VHM_IORESOURCE_MEM      0x00000200ULL
+#define VHM_IORESOURCE_PREFETCH 0x00002000ULL
+#define VHM_IORESOURCE_SIZEALIGN 0x00040000ULL
+#define VHM_IORESOURCE_MEM_64   0x00100000ULL
+
+/*
+ * Host addresses of the BARs (host physical, as the host kernel's
+ * resources hold them): a PowerNV-like window per PCI domain (= PHB),
+ * 32-bit BARs in the PHB's 32-bit window (the low 32 bits look like a
+ * 32-bit PCI address), 64-bit BARs in its 64-bit window.
+ */
+#define VHM_HOST_PHB_BASE       0x0006000000000000ULL
+#define VHM_HOST_PHB_STRIDE     0x0000010000000000ULL  /* per domain */
+#define VHM_HOST_M32_OFF        0x00000000c0000000ULL
+#define VHM_HOST_M32_SLOT_SHIFT 14      /* 16 KiB per devfn */
+#define VHM_HOST_M32_BUS_SHIFT  22      /* 4 MiB per bus */
+#define VHM_HOST_M64_OFF        0x0000008000000000ULL
+#define VHM_HOST_M64_SLOT_SHIFT 16      /* 64 KiB per devfn */
+#define VHM_HOST_M64_BUS_SHIFT  24      /* 16 MiB per bus */
+
 /* What a host-side freeze recorded, before and after capture */
 typedef struct VhmDiagSpec {
     int format;         /* VHM_DIAG_* */
@@ -238,6 +294,9 @@ struct VhmGroup {
     VhmDiagSpec pending;
     VhmDiagSnap snap;       /* snap.data != NULL: a snapshot is held */
     uint32_t freeze_count;  /* snapshots taken */
+
+    /* INJECT_ERR armed for this PE, waiting for a matching access */
+    VhmInject inj;
 };
 
 typedef struct VhmWindow {
@@ -289,6 +348,7 @@ typedef struct VhmOptions {
     bool eeh_first_group;       /* EEH container ops: first group only */
     bool spapr_v2;              /* offer VFIO_SPAPR_TCE_v2_IOMMU */
     bool eeh_error_feature;     /* proposed VFIO_DEVICE_FEATURE_EEH_ERROR */
+    int eeh_inject;             /* VHM_INJ_*: INJECT_ERR host platform */
     size_t log_max;
 } VhmOptions;
 
@@ -344,6 +404,8 @@ VhmDev *vhm_dev_by_bdf(const char *bdf);
 VhmGroup *vhm_group_by_id(int id);
 int vhm_errno_parse(const char *s);
 const char *vhm_errno_name(int err);
+bool vhm_dev_resource(const VhmDev *d, int index, uint64_t *start,
+                      uint64_t *end, uint64_t *flags);
 
 /* oplog.c */
 typedef struct VhmBuf {
@@ -421,6 +483,12 @@ bool vhm_pe_cfg_blocked(VhmGroup *g);
 void vhm_pe_freeze(VhmGroup *g, bool mmio, bool dma);
 void vhm_pe_thaw(VhmGroup *g);
 void vhm_pe_owner_change(VhmGroup *g);
+int vhm_inject_platform_parse(const char *s);
+const char *vhm_inject_platform_name(int platform);
+void vhm_inject_access(VhmDev *d, int space, bool write, uint64_t addr);
+void vhm_inject_dma(VhmDev *d, uint64_t iova, uint64_t len, bool write);
+void vhm_inject_disarm(VhmGroup *g, const char *reason);
+void vhm_inject_disarm_all(const char *reason);
 
 /* diag.c */
 int vhm_diag_format_parse(const char *s);
