@@ -23,7 +23,6 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qemu/error-report.h"
-#include "qemu/log.h"
 #include "qemu/timer.h"
 #include "system/dma.h"
 #include "hw/pci/pci_device.h"
@@ -32,6 +31,7 @@
 #include "hw/ppc/spapr.h"
 #include "hw/ppc/spapr_eeh.h"
 #include "hw/ppc/spapr_eeh_errinjct.h"
+#include "hw/ppc/spapr_eeh_guest_log.h"
 #include <libfdt.h>
 #include "trace.h"
 
@@ -72,19 +72,6 @@ static ErrinjctTarget errinjct_target(uint32_t func)
     };
 
     return target[func];
-}
-
-static void errinjct_guest_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-
-static void errinjct_guest_error(const char *fmt, ...)
-{
-    g_autofree char *msg = NULL;
-    va_list ap;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    qemu_log_mask(LOG_GUEST_ERROR, "ibm,errinjct: %s\n", msg);
 }
 
 /* @addr as a PCI bus address of @sphb: as given, or from a CPU address */
@@ -131,22 +118,36 @@ static int errinjct_find_bar(PCIDevice *pdev, bool io, uint64_t bus)
     return -1;
 }
 
+/*
+ * The BAR of @pdev of the right kind that holds @addr, given as a PCI bus
+ * address or as a CPU address in @sphb's windows, or -1; *@bus gets the
+ * bus address.
+ */
+static int errinjct_bar_of(SpaprPhbState *sphb, PCIDevice *pdev, bool io,
+                           uint64_t addr, uint64_t *bus)
+{
+    int bar = errinjct_find_bar(pdev, io, addr);
+
+    *bus = addr;
+    if (bar < 0 && errinjct_bus_addr(sphb, io, addr, bus)) {
+        bar = errinjct_find_bar(pdev, io, *bus);
+    }
+    return bar;
+}
+
 /* The host address of a load or store target in a BAR of @pdev */
 static bool errinjct_bar_host_addr(SpaprPhbState *sphb, PCIDevice *pdev,
                                    bool io, uint64_t addr, uint64_t *host)
 {
     Error *err = NULL;
-    uint64_t bus = addr, start, size, off;
-    int bar = errinjct_find_bar(pdev, io, bus);
+    uint64_t bus, start, size, off;
+    int bar = errinjct_bar_of(sphb, pdev, io, addr, &bus);
 
-    if (bar < 0 && errinjct_bus_addr(sphb, io, addr, &bus)) {
-        bar = errinjct_find_bar(pdev, io, bus);
-    }
     if (bar < 0) {
-        errinjct_guest_error("address 0x%" PRIx64 " is in no %s BAR of "
-                             "device %02x:%02x.%x", addr, io ? "I/O" : "memory",
-                             pci_dev_bus_num(pdev), PCI_SLOT(pdev->devfn),
-                             PCI_FUNC(pdev->devfn));
+        SPAPR_EEH_GUEST_ERROR("ibm,errinjct: address 0x%" PRIx64 " is in no "
+                              "%s BAR of device %02x:%02x.%x", addr,
+                              io ? "I/O" : "memory", pci_dev_bus_num(pdev),
+                              PCI_SLOT(pdev->devfn), PCI_FUNC(pdev->devfn));
         return false;
     }
     off = bus - pdev->io_regions[bar].addr;
@@ -162,8 +163,9 @@ static bool errinjct_bar_host_addr(SpaprPhbState *sphb, PCIDevice *pdev,
         return false;
     }
     if (off >= size) {
-        errinjct_guest_error("address 0x%" PRIx64 " is beyond the host's "
-                             "BAR %d (0x%" PRIx64 " bytes)", addr, bar, size);
+        SPAPR_EEH_GUEST_ERROR("ibm,errinjct: address 0x%" PRIx64 " is beyond "
+                              "the host's BAR %d (0x%" PRIx64 " bytes)", addr,
+                              bar, size);
         return false;
     }
     *host = start + off;
@@ -202,15 +204,17 @@ static bool errinjct_host_addr(SpaprPhbState *sphb, PCIDevice *pdev,
     case ERRINJCT_CFG:
         /* A register; the host gets its config address on the host */
         if (req->addr >= pci_config_size(pdev)) {
-            errinjct_guest_error("config register 0x%" PRIx64 " is beyond "
-                                 "the device's config space", req->addr);
+            SPAPR_EEH_GUEST_ERROR("ibm,errinjct: config register 0x%" PRIx64
+                                  " is beyond the device's config space",
+                                  req->addr);
             return false;
         }
         if (!spapr_phb_vfio_eeh_host_rid(pdev, &rid)) {
-            errinjct_guest_error("the host address of device %02x:%02x.%x "
-                                 "is unknown", pci_dev_bus_num(pdev),
-                                 PCI_SLOT(pdev->devfn),
-                                 PCI_FUNC(pdev->devfn));
+            SPAPR_EEH_GUEST_ERROR("ibm,errinjct: the host address of device "
+                                  "%02x:%02x.%x is unknown",
+                                  pci_dev_bus_num(pdev),
+                                  PCI_SLOT(pdev->devfn),
+                                  PCI_FUNC(pdev->devfn));
             return false;
         }
         *host = ((uint64_t)rid << 8) | (req->addr & 0xff) |
@@ -218,14 +222,56 @@ static bool errinjct_host_addr(SpaprPhbState *sphb, PCIDevice *pdev,
         return true;
     case ERRINJCT_DMA:
         if (!errinjct_dma_addr_ok(sphb, req->addr)) {
-            errinjct_guest_error("DMA address 0x%" PRIx64 " is in no DMA "
-                                 "window of PHB %u", req->addr, sphb->index);
+            SPAPR_EEH_GUEST_ERROR("ibm,errinjct: DMA address 0x%" PRIx64
+                                  " is in no DMA window of PHB %u",
+                                  req->addr, sphb->index);
             return false;
         }
         *host = req->addr;
         return true;
     }
     g_assert_not_reached();
+}
+
+/*
+ * The target device of @req among @devs, the VFIO devices of @sphb's PE.
+ * The config address names a device, or is the PE address that
+ * ibm,get-config-addr-info2 gave ("00BB0001", which powerpc-utils'
+ * errinjct passes): then the target is the PE's device on bus BB whose
+ * BAR holds the address for a load or store, else its first device.
+ */
+static PCIDevice *errinjct_target_dev(SpaprMachineState *spapr,
+                                      SpaprPhbState *sphb, GPtrArray *devs,
+                                      const ErrinjctRequest *req)
+{
+    PCIDevice *pdev = spapr_pci_find_dev(spapr, req->buid, req->config_addr);
+    ErrinjctTarget target = errinjct_target(req->func);
+    PCIDevice *first = NULL;
+    uint64_t bus;
+    guint i;
+
+    if (pdev) {
+        return g_ptr_array_find(devs, pdev, NULL) ? pdev : NULL;
+    }
+    if ((req->config_addr & 0xff00ffff) != 1) {
+        return NULL;
+    }
+    for (i = 0; i < devs->len; i++) {
+        PCIDevice *d = g_ptr_array_index(devs, i);
+
+        if (pci_dev_bus_num(d) != ((req->config_addr >> 16) & 0xff)) {
+            continue;
+        }
+        if (target != ERRINJCT_MEM && target != ERRINJCT_IO) {
+            return d;
+        }
+        if (errinjct_bar_of(sphb, d, target == ERRINJCT_IO, req->addr,
+                            &bus) >= 0) {
+            return d;
+        }
+        first = first ? first : d;
+    }
+    return first;
 }
 
 /*
@@ -276,16 +322,35 @@ static int errinjct_host_status(int err)
     }
 }
 
+/*
+ * A PE that cannot take an injection: the guest declared it permanently
+ * unavailable, or the host reported it unavailable when the guest last
+ * looked (for longer than eeh-unavailable-timeout, the guest was told it
+ * is permanent).  Injecting there would fail on the host at best.
+ */
+static const char *errinjct_dead_pe(SpaprPhbState *sphb)
+{
+    if (spapr_eeh_is_permanent(sphb)) {
+        return "PE permanently unavailable";
+    }
+    if (sphb->eeh_unavail_since >= 0) {
+        return "PE unavailable on the host";
+    }
+    return NULL;
+}
+
 static int errinjct_ioa(SpaprMachineState *spapr, const ErrinjctRequest *req)
 {
     g_autoptr(GPtrArray) devs = NULL;
     SpaprPhbState *sphb;
     PCIDevice *pdev;
+    const char *dead;
     uint64_t host;
     int err, status;
 
     if (req->func > ERRINJCT_FUNC_OPTIONAL) {
-        errinjct_guest_error("function %u is out of range", req->func);
+        SPAPR_EEH_GUEST_ERROR("ibm,errinjct: function %u is out of range",
+                              req->func);
         return RTAS_OUT_PARAM_ERROR;
     }
     if (req->func > ERRINJCT_FUNC_LAST) {
@@ -294,37 +359,33 @@ static int errinjct_ioa(SpaprMachineState *spapr, const ErrinjctRequest *req)
     }
     sphb = spapr_pci_find_phb(spapr, req->buid);
     if (!sphb) {
-        errinjct_guest_error("no PHB with BUID 0x%" PRIx64, req->buid);
-        return RTAS_OUT_PARAM_ERROR;
-    }
-    pdev = spapr_pci_find_dev(spapr, req->buid, req->config_addr);
-    if (!pdev) {
-        errinjct_guest_error("no device at config address 0x%x of PHB %u",
-                             req->config_addr, sphb->index);
+        SPAPR_EEH_GUEST_ERROR("ibm,errinjct: no PHB with BUID 0x%" PRIx64,
+                              req->buid);
         return RTAS_OUT_PARAM_ERROR;
     }
     devs = spapr_phb_eeh_devices(sphb);
-    if (!spapr_phb_eeh_available(sphb) ||
-        !g_ptr_array_find(devs, pdev, NULL)) {
-        errinjct_guest_error("device at config address 0x%x of PHB %u is "
-                             "in no EEH-capable PE", req->config_addr,
-                             sphb->index);
+    pdev = spapr_phb_eeh_available(sphb) ?
+           errinjct_target_dev(spapr, sphb, devs, req) : NULL;
+    if (!pdev) {
+        SPAPR_EEH_GUEST_ERROR("ibm,errinjct: config address 0x%x of PHB %u "
+                              "names no device of an EEH-capable PE",
+                              req->config_addr, sphb->index);
         return RTAS_OUT_PARAM_ERROR;
     }
     if (req->addr & (req->is64 ? 7 : 3)) {
-        errinjct_guest_error("address 0x%" PRIx64 " is not %s aligned",
-                             req->addr, req->is64 ? "doubleword" : "word");
+        SPAPR_EEH_GUEST_ERROR("ibm,errinjct: address 0x%" PRIx64 " is not %s "
+                              "aligned", req->addr,
+                              req->is64 ? "doubleword" : "word");
         return RTAS_OUT_PARAM_ERROR;
     }
     if (!errinjct_host_addr(sphb, pdev, req, &host)) {
         return RTAS_OUT_PARAM_ERROR;
     }
-    if (spapr_eeh_is_permanent(sphb)) {
+    dead = errinjct_dead_pe(sphb);
+    if (dead) {
         sphb->errinjct_refused++;
-        trace_spapr_errinjct_refused(sphb->index, "PE permanently "
-                                     "unavailable");
-        errinjct_guest_error("the PE of PHB %u is permanently unavailable",
-                             sphb->index);
+        trace_spapr_errinjct_refused(sphb->index, dead);
+        SPAPR_EEH_GUEST_ERROR("ibm,errinjct: PHB %u: %s", sphb->index, dead);
         return RTAS_OUT_HW_ERROR;
     }
     if (!errinjct_allowed(sphb)) {
@@ -354,14 +415,15 @@ static int errinjct_read_request(SpaprMachineState *spapr, uint32_t type,
 
     if (addr & (SPAPR_ERRINJCT_BUF_SIZE - 1) || addr >= ms->ram_size ||
         ms->ram_size - addr < SPAPR_ERRINJCT_BUF_SIZE) {
-        errinjct_guest_error("work buffer 0x%" PRIx64 " is not a 1 KiB "
-                             "aligned buffer in guest memory", addr);
+        SPAPR_EEH_GUEST_ERROR("ibm,errinjct: work buffer 0x%" PRIx64 " is "
+                              "not a 1 KiB aligned buffer in guest memory",
+                              addr);
         return RTAS_OUT_PARAM_ERROR;
     }
     if (address_space_read(&address_space_memory, addr,
                            MEMTXATTRS_UNSPECIFIED, w, sizeof(w)) != MEMTX_OK) {
-        errinjct_guest_error("cannot read the work buffer at 0x%" PRIx64,
-                             addr);
+        SPAPR_EEH_GUEST_ERROR("ibm,errinjct: cannot read the work buffer at "
+                              "0x%" PRIx64, addr);
         return RTAS_OUT_PARAM_ERROR;
     }
     for (i = 0; i < ERRINJCT_WORDS; i++) {
@@ -394,11 +456,12 @@ static void rtas_ibm_open_errinjct(PowerPCCPU *cpu, SpaprMachineState *spapr,
     int status;
 
     if (nargs != 0 || nret != 2) {
-        qemu_log_mask(LOG_GUEST_ERROR, "ibm,open-errinjct: wrong number of "
-                      "arguments (%u) or returns (%u)\n", nargs, nret);
+        SPAPR_EEH_GUEST_ERROR("ibm,open-errinjct: wrong number of arguments "
+                              "(%u) or returns (%u)", nargs, nret);
         status = RTAS_OUT_PARAM_ERROR;
     } else if (spapr->errinjct_token) {
-        errinjct_guest_error("the session is already open");
+        SPAPR_EEH_GUEST_ERROR("ibm,open-errinjct: the session is already "
+                              "open");
         status = RTAS_OUT_ERRINJCT_NOT_OPENER;
     } else {
         /* A new token for every session, never 0 */
@@ -428,8 +491,8 @@ static void rtas_ibm_errinjct(PowerPCCPU *cpu, SpaprMachineState *spapr,
     int status;
 
     if (nargs != 3 || nret != 1) {
-        qemu_log_mask(LOG_GUEST_ERROR, "ibm,errinjct: wrong number of "
-                      "arguments (%u) or returns (%u)\n", nargs, nret);
+        SPAPR_EEH_GUEST_ERROR("ibm,errinjct: wrong number of arguments (%u) or "
+                              "returns (%u)", nargs, nret);
         status = RTAS_OUT_PARAM_ERROR;
         goto out;
     }
@@ -437,8 +500,8 @@ static void rtas_ibm_errinjct(PowerPCCPU *cpu, SpaprMachineState *spapr,
     open_token = rtas_ld(args, 1);
     buf = rtas_ld(args, 2);
     if (!spapr->errinjct_token || open_token != spapr->errinjct_token) {
-        errinjct_guest_error("token 0x%x did not open the session",
-                             open_token);
+        SPAPR_EEH_GUEST_ERROR("ibm,errinjct: token 0x%x did not open the "
+                              "session", open_token);
         status = RTAS_OUT_ERRINJCT_NOT_OPENER;
         goto out;
     }
@@ -468,14 +531,14 @@ static void rtas_ibm_close_errinjct(PowerPCCPU *cpu, SpaprMachineState *spapr,
     int status;
 
     if (nargs != 1 || nret != 1) {
-        qemu_log_mask(LOG_GUEST_ERROR, "ibm,close-errinjct: wrong number of "
-                      "arguments (%u) or returns (%u)\n", nargs, nret);
+        SPAPR_EEH_GUEST_ERROR("ibm,close-errinjct: wrong number of arguments "
+                              "(%u) or returns (%u)", nargs, nret);
         status = RTAS_OUT_PARAM_ERROR;
     } else {
         open_token = rtas_ld(args, 0);
         if (!spapr->errinjct_token || open_token != spapr->errinjct_token) {
-            errinjct_guest_error("token 0x%x cannot close the session",
-                                 open_token);
+            SPAPR_EEH_GUEST_ERROR("ibm,close-errinjct: token 0x%x cannot "
+                                  "close the session", open_token);
             status = RTAS_OUT_ERRINJCT_NOT_OPENER;
         } else {
             spapr->errinjct_token = 0;

@@ -347,6 +347,92 @@ static void test_cfg_dma(void)
     eeh_stop(&t);
 }
 
+/*
+ * The PE address that ibm,get-config-addr-info2 gives ("00BB0001") as the
+ * config address, as powerpc-utils' errinjct passes it
+ */
+static void test_pe_addr(void)
+{
+    EehTest t = { 0 };
+    uint32_t token = start_open(&t, NULL);
+    uint64_t hbar = host_bar(&t, "0001:00:01.0", 0);
+    g_autoptr(GArray) hi = NULL;
+
+    g_assert_cmpint(ioa_bus_error(&t, token, GUEST_BAR0 + 8, 0xffffffff,
+                                  PE_ADDR, PHB0_BUID, FUNC_ST_MEM_DATA),
+                    ==, RTAS_SUCCESS);
+    g_assert_cmpint(ioa_bus_error(&t, token, 0x4, 0xffffffff, PE_ADDR,
+                                  PHB0_BUID, FUNC_LD_CFG_ADDR),
+                    ==, RTAS_SUCCESS);
+    /* A PE address of a bus without devices names nothing */
+    g_assert_cmpint(ioa_bus_error(&t, token, GUEST_BAR0, 0xffffffff,
+                                  0x20001, PHB0_BUID, FUNC_LD_MEM_ADDR),
+                    ==, RTAS_PARAM_ERROR);
+    hi = host_injects(&t);
+    g_assert_cmpuint(hi->len, ==, 2);
+    g_assert_cmphex(g_array_index(hi, HostInject, 0).addr, ==, hbar + 8);
+    g_assert_cmphex(g_array_index(hi, HostInject, 1).addr, ==, 0x804);
+    eeh_stop(&t);
+}
+
+/* A PE the host keeps unavailable gets no injection */
+static void test_host_unavailable(void)
+{
+    EehTest t = { 0 };
+    uint32_t token = start_open(&t, NULL);
+    uint32_t info = 0;
+
+    vhm_ok(&t, "unavailable all");
+    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, &info), ==,
+                     PE_STATE_UNAVAIL);
+    g_free(vhm_eeh_ops(&t));
+    g_assert_cmpint(ioa_bus_error(&t, token, GUEST_BAR0, 0xffffffff,
+                                  DEV_CFG_ADDR, PHB0_BUID, FUNC_LD_MEM_ADDR),
+                    ==, RTAS_HW_ERROR);
+    /* ... also once the guest was told it is permanent */
+    qtest_clock_step(t.qts, 61 * NANOSECONDS_PER_SECOND);
+    g_assert_cmpuint(eeh_pe_state(&t, PHB0_BUID, &info), ==,
+                     PE_STATE_UNAVAIL);
+    g_assert_cmpuint(info, ==, 0);
+    g_assert_cmpint(ioa_bus_error(&t, token, GUEST_BAR0, 0xffffffff,
+                                  DEV_CFG_ADDR, PHB0_BUID, FUNC_LD_MEM_ADDR),
+                    ==, RTAS_HW_ERROR);
+    assert_no_host_inject(&t);
+    eeh_stop(&t);
+}
+
+/* A guest looping on a bad call logs a line a second, not one a call */
+static void test_guest_error_flood(void)
+{
+    EehTest t = { 0 };
+    g_autofree char *err = NULL;
+    uint32_t token;
+    unsigned i, lines = 0;
+    const char *p;
+
+    t.stderr_to_file = true;
+    token = start_open(&t, "-d guest_errors ");
+    for (i = 0; i < 200; i++) {
+        g_assert_cmpint(errinjct_close(&t, token + 1), ==, RTAS_NOT_OPENER);
+        g_assert_cmpint(ioa_bus_error(&t, token, GUEST_BAR0, 0xffffffff,
+                                      0x1000, PHB0_BUID, 0), ==,
+                        RTAS_PARAM_ERROR);
+    }
+    err = eeh_qemu_stderr(&t);
+    for (p = err; (p = strstr(p, "cannot close the session")); p++) {
+        lines++;
+    }
+    g_assert_cmpuint(lines, >=, 1);
+    g_assert_cmpuint(lines, <=, 5);
+    lines = 0;
+    for (p = err; (p = strstr(p, "names no device")); p++) {
+        lines++;
+    }
+    g_assert_cmpuint(lines, >=, 1);
+    g_assert_cmpuint(lines, <=, 5);
+    eeh_stop(&t);
+}
+
 /* Every malformed request gets -3 and nothing reaches the host */
 static void test_bad_requests(void)
 {
@@ -646,7 +732,12 @@ int main(int argc, char *argv[])
     eeh_add_test("spapr-eeh/errinjct/store-64-cpu-addr",
                  test_store_cpu_addr);
     eeh_add_test("spapr-eeh/errinjct/cfg-dma", test_cfg_dma);
+    eeh_add_test("spapr-eeh/errinjct/pe-address", test_pe_addr);
     eeh_add_test("spapr-eeh/errinjct/bad-requests", test_bad_requests);
+    eeh_add_test("spapr-eeh/errinjct/host-unavailable",
+                 test_host_unavailable);
+    eeh_add_test("spapr-eeh/errinjct/guest-error-flood",
+                 test_guest_error_flood);
     eeh_add_test("spapr-eeh/errinjct/emulated-device", test_emulated_device);
     eeh_add_test("spapr-eeh/errinjct/host-rejects", test_host_rejects);
     eeh_add_test("spapr-eeh/errinjct/permanent", test_permanent);
