@@ -61,6 +61,23 @@ class Qtest:
             rets.append(v - (1 << 32) if v & 0x80000000 else v)
         return rets
 
+    def repeat(self, text, n, ahead=256):
+        """Send @text @n times with up to @ahead commands in flight: a
+        guest's tight loop, without paying a round trip per command.
+        QEMU still runs them one at a time, in order; every reply must be
+        OK."""
+        done = 0
+        while done < n:
+            k = min(ahead, n - done)
+            self.conn.sendall(((text + "\n") * k).encode())
+            for _ in range(k):
+                line = self._line()
+                while line.startswith("IRQ"):
+                    line = self._line()
+                if not line.startswith("OK"):
+                    raise RuntimeError("qtest '%s' failed: %s" % (text, line))
+            done += k
+
 
 class Model:
     """The host model's control channel."""
