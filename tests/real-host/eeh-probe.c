@@ -60,6 +60,7 @@
 
 /* LoPAR values, as the guest sees them */
 #define RTAS_SUCCESS            0
+#define RTAS_HW_ERROR           (-1)
 #define RTAS_NO_ERRORS_FOUND    1
 
 #define EEH_OPT_ENABLE          1
@@ -104,11 +105,13 @@ static const char *const eeh_op_names[] = {
 #define EV_HOST_OP              "spapr_pci_vfio_eeh_op"
 #define EV_CAPTURE              "spapr_eeh_capture"
 #define EV_LOG                  "spapr_eeh_log"
+#define EV_INJECT_REQ           "spapr_errinjct_request"
 
 static const char *const trace_patterns[] = {
     "spapr_pci_eeh_*",          /* each EEH RTAS call, with its status */
     "spapr_eeh_*",              /* error records, logs, QMP events */
     EV_HOST_OP,                 /* each host VFIO_EEH_PE_OP and result */
+    "spapr_errinjct*",          /* guest error injection */
     "vfio_eeh_*",               /* AER and host error data reads */
 };
 
@@ -145,6 +148,7 @@ typedef struct Opts {
     bool freeze_first;
     bool keep;
     bool stock;
+    bool errinjct;
 } Opts;
 
 typedef struct Probe {
@@ -163,6 +167,10 @@ typedef struct Probe {
     int capture_plid;
     long log_len;
     int log_plid;
+    /* Host address of the last ibm,errinjct request, or -1 */
+    long long inject_host_addr;
+    /* Freezes the probe caused so far */
+    int freezes;
     /* Kinds of the VFIO_EEH QMP events seen */
     char events[512];
     /* Wall time of the RTAS calls (qtest round trips) */
@@ -594,6 +602,9 @@ static const char *rtas_event_name(const char *call)
         { "ibm,set-slot-reset", "spapr_pci_eeh_set_slot_reset" },
         { "ibm,configure-pe", "spapr_pci_eeh_configure_pe" },
         { "ibm,slot-error-detail", "spapr_pci_eeh_slot_error_detail" },
+        { "ibm,open-errinjct", "spapr_errinjct_open" },
+        { "ibm,errinjct", "spapr_errinjct" },
+        { "ibm,close-errinjct", "spapr_errinjct_close" },
     };
     size_t i;
 
@@ -612,6 +623,7 @@ static void call_trace_line(Probe *p, const char *line, void *opaque)
     const char *call_args = trace_args(line, rtas_event_name(c->name));
     const char *capture_args = trace_args(line, EV_CAPTURE);
     const char *log_args = trace_args(line, EV_LOG);
+    const char *req_args = trace_args(line, EV_INJECT_REQ);
     int fd, ret, plid, perm;
     unsigned op, phb;
     long len;
@@ -637,6 +649,13 @@ static void call_trace_line(Probe *p, const char *line, void *opaque)
             p->capture_plid = parse_num(s + 6, false);
         }
         diag("trace: %s %s", EV_CAPTURE, capture_args);
+    } else if (req_args) {
+        const char *h = strstr(req_args, "host address ");
+
+        if (h) {
+            p->inject_host_addr = strtoull(h + 13, NULL, 0);
+        }
+        diag("trace: %s %s", EV_INJECT_REQ, req_args);
     } else if (log_args) {
         if (sscanf(log_args, "PHB %u permanent %d plid %i: %ld bytes", &phb,
                    &perm, &plid, &len) == 4) {
@@ -1422,6 +1441,8 @@ static void host_reset_ops(Probe *p, const char *line, void *opaque)
     }
 }
 
+static void test_errinjct(Probe *p);
+
 static void test_setup(Probe *p)
 {
     char ops[256] = "", *r;
@@ -1666,6 +1687,7 @@ static void test_freeze(Probe *p)
     /* Upstream too passes the host's GET_STATE through */
     state = poll_state(p, "ibm,read-slot-reset-state2 after the freeze: "
                        "stopped", PE_STATE_STOPPED_IO_DMA);
+    p->freezes++;
     if (p->o.stock) {
         skip(p, SKIP_STOCK_TRACE " (QEMU captured an error record)");
     } else if (p->capture_plid >= 0) {
@@ -1748,13 +1770,13 @@ static void test_freeze(Probe *p)
             rec = recs->items[i];
         }
     }
-    tap(p, pe && json_num(pe, "freeze-count", -1) == 1 &&
+    tap(p, pe && json_num(pe, "freeze-count", -1) == p->freezes &&
         json_num(pe, "permanent", -1) == 0,
-        "query-vfio-eeh: freeze-count %lld, not permanent",
-        json_num(pe, "freeze-count", -1));
+        "query-vfio-eeh: freeze-count %lld (%d expected), not permanent",
+        json_num(pe, "freeze-count", -1), p->freezes);
     tap(p, rec && json_num(rec, "delivered", -1) == 1 &&
         json_num(rec, "released", -1) == 0 &&
-        json_num(rec, "freeze-count", -1) == 1 &&
+        json_num(rec, "freeze-count", -1) == p->freezes &&
         json_num(rec, "pe-state", -1) == PE_STATE_STOPPED_IO_DMA,
         "query-vfio-eeh: record of plid 0x%x, delivered, pe-state 2", plid);
     json_free(r);
@@ -1765,6 +1787,147 @@ static void test_freeze(Probe *p)
         p->events[0] ? p->events : " none");
     tap(p, strstr(p->events, " recovered") != NULL,
         "QMP event VFIO_EEH recovered");
+}
+
+/* Guest error injection */
+
+/* ibm,write-pci-config of @size bytes at register @reg of the device */
+static int write_config(Probe *p, uint32_t reg, uint32_t size, uint32_t val)
+{
+    Call c;
+
+    call_init(p, &c, "ibm,write-pci-config", 5, 1, (p->o.slot << 11) | reg);
+    c.args[3] = size;
+    c.args[4] = val;
+    rtas_call(p, &c);
+    return c.status;
+}
+
+/* Start of BAR @bar of the device on the host, from its sysfs, or 0 */
+static unsigned long long host_bar_start(Probe *p, int bar)
+{
+    char path[PATH_MAX], line[256];
+    unsigned long long start = 0;
+    FILE *f;
+    int i;
+
+    if (p->o.host) {
+        snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource",
+                 p->o.host);
+    } else {
+        snprintf(path, sizeof(path), "%s/resource", p->o.sysfsdev);
+    }
+    f = fopen(path, "r");
+    for (i = 0; f && fgets(line, sizeof(line), f); i++) {
+        if (i == bar) {
+            start = strtoull(line, NULL, 16);
+            break;
+        }
+    }
+    if (f) {
+        fclose(f);
+    }
+    return start;
+}
+
+/* An ioa-bus-error request through a work buffer at @buf */
+static void errinjct_call(Probe *p, Call *c, uint32_t token, uint64_t buf,
+                          uint32_t addr, uint32_t mask, uint32_t func)
+{
+    uint32_t w[6] = { addr, mask, p->o.slot << 11,
+                      (uint32_t)(p->o.buid >> 32), (uint32_t)p->o.buid,
+                      func };
+    int i;
+
+    for (i = 0; i < 6; i++) {
+        qt_writel(p, buf + 4 * i, w[i]);
+    }
+    call_init(p, c, "ibm,errinjct", 3, 1, 7 /* ioa-bus-error */);
+    c->args[1] = token;
+    c->args[2] = buf;
+    p->inject_host_addr = -1;
+    rtas_call(p, c);
+}
+
+/*
+ * What a guest's errinjct does on a PowerNV POWER9 host (skiboot PHB4):
+ * only config space injection is implemented there, memory injection
+ * fails in firmware with OPAL_UNSUPPORTED, which Linux returns as EIO.
+ */
+static void test_errinjct(Probe *p)
+{
+    const uint32_t bar0 = 0x80020000;
+    const int ops_inject[] = { EEH_INJECT_ERR, END };
+    uint64_t buf = p->drv_gpa;  /* 4 KiB aligned, free by now */
+    unsigned long long hbar = host_bar_start(p, 0);
+    uint32_t token;
+    char a[128];
+    Call c;
+
+    /* A guest address for BAR0, memory decoding on */
+    tap(p, write_config(p, 0x10, 4, bar0) == RTAS_SUCCESS &&
+        write_config(p, 0x04, 2, 0x0006) == RTAS_SUCCESS,
+        "errinjct: BAR0 at guest bus address 0x%x, decoding on", bar0);
+
+    call_init(p, &c, "ibm,open-errinjct", 0, 2, 0);
+    rtas_call(p, &c);
+    token = c.rets[0];
+    c.status = c.rets[1];
+    snprintf(a, sizeof(a), "- token=0x%x", token);
+    check_call(p, &c, a, "ibm,open-errinjct: session open, token first",
+               RTAS_SUCCESS, ops_none, token ? NULL : "token 0");
+
+    /* Memory load: QEMU asks the host at the host's BAR address */
+    errinjct_call(p, &c, token, buf, bar0 + 0x10, 0xffffffff, 0);
+    snprintf(a, sizeof(a), "type=7 func=0 addr=0x%x hostaddr=0x%llx",
+             bar0 + 0x10, p->inject_host_addr);
+    printf("OP %s %s rtas=%d host=%s us=%ld\n", c.name, a, c.status,
+           c.nops ? (c.op_ret[0] == -EIO ? "INJECT_ERR=EIO" :
+                     c.op_ret[0] ? "INJECT_ERR=failed" : "INJECT_ERR=0") :
+           "none", c.us);
+    tap(p, hbar && p->inject_host_addr == (long long)(hbar + 0x10),
+        "errinjct: guest BAR address 0x%x became the host's 0x%llx "
+        "(sysfs resource: BAR0 at 0x%llx)", bar0 + 0x10,
+        p->inject_host_addr, hbar);
+    tap(p, c.traced && c.status == RTAS_HW_ERROR && c.nops >= 1 &&
+        c.op[0] == EEH_INJECT_ERR && c.op_ret[0] == -EIO,
+        "errinjct: memory load error refused by POWER9 firmware: host "
+        "INJECT_ERR %d, rtas %d (expected -EIO, -1)",
+        c.nops ? c.op_ret[0] : 0, c.status);
+
+    /*
+     * Config load: armed in the PHB, fired by the next config read that
+     * reaches the device.  vfio-pci answers the IDs (register 0) from its
+     * virtual config space; COMMAND/STATUS (register 4) it reads from the
+     * device.
+     */
+    errinjct_call(p, &c, token, buf, 4, 0, 4);
+    snprintf(a, sizeof(a), "type=7 func=4 addr=0x4 hostaddr=0x%llx",
+             p->inject_host_addr);
+    check_call(p, &c, a, "errinjct: config load error taken by the host",
+               RTAS_SUCCESS, ops_inject, NULL);
+    call_init(p, &c, "ibm,read-pci-config", 4, 2, (p->o.slot << 11) | 4);
+    c.args[3] = 4;
+    rtas_call(p, &c);
+    diag("config read after the injection: status %d value 0x%x",
+         c.status, c.rets[1]);
+    if (poll_state(p, "errinjct: the next config read froze the PE",
+                   PE_STATE_STOPPED_IO_DMA) == PE_STATE_STOPPED_IO_DMA) {
+        p->freezes++;
+    }
+    rtas_set_slot_reset(p, SLOT_RESET_HOT, EEH_RESET_HOT,
+                        "errinjct recovery: ibm,set-slot-reset hot");
+    rtas_set_slot_reset(p, SLOT_RESET_DEACTIVATE, EEH_RESET_DEACTIVATE,
+                        "errinjct recovery: ibm,set-slot-reset deactivate");
+    rtas_configure_pe(p, "errinjct recovery: ibm,configure-pe");
+    poll_state(p, "errinjct recovery: ibm,read-slot-reset-state2: normal",
+               PE_STATE_NORMAL);
+
+    call_init(p, &c, "ibm,close-errinjct", 1, 1, token);
+    rtas_call(p, &c);
+    snprintf(a, sizeof(a), "token=0x%x", token);
+    check_call(p, &c, a, "ibm,close-errinjct: session closed",
+               RTAS_SUCCESS, ops_none, NULL);
 }
 
 /* Command line */
@@ -1795,6 +1958,10 @@ static void usage(FILE *f)
 "  --thaw-mmio-before-log  thaw MMIO before asking for the log, as Linux\n"
 "  --freeze-first      enable EEH and run the freeze cycle before the\n"
 "                      calls on the healthy PE (resets included)\n"
+"  --errinjct          then the guest's error injection, as a PowerNV\n"
+"                      POWER9/10 host takes it: a memory load error is\n"
+"                      refused (EIO), a config load error freezes the PE\n"
+"                      at the next config read, and the PE recovers\n"
 "  --log-out FILE      save the log the guest got (exactly its length)\n"
 "  --log-check CMD     then run CMD (sh -c, EEH_PROBE_LOG=FILE in its\n"
 "                      environment): one test, ok when it exits 0 and\n"
@@ -1842,6 +2009,9 @@ static void parse_args(Opts *o, int argc, char **argv)
             takes = false;
         } else if (!strcmp(a, "--freeze-first")) {
             o->freeze_first = true;
+            takes = false;
+        } else if (!strcmp(a, "--errinjct")) {
+            o->errinjct = true;
             takes = false;
         } else if (!v) {
             fprintf(stderr, "eeh-probe: %s needs a value (or is unknown)\n",
@@ -1987,15 +2157,28 @@ int main(int argc, char **argv)
 
     test_setup(p);
     test_config_addr(p);
+    /*
+     * The guest's error injection comes before the host's freeze: on the
+     * emulated POWER9 host, after the resets of the other tests (a
+     * fundamental reset among them) an injected config error still makes
+     * the config read fail, but the host no longer reports the PE frozen
+     * (tests/real-host/README.rst, "Differences").
+     */
     if (p->o.freeze_first && p->o.freeze_cmd) {
         test_query_healthy(p);
         rtas_set_eeh_option(p, EEH_OPT_ENABLE, EEH_ENABLE,
                             "ibm,set-eeh-option enable, before the freeze");
+        if (p->o.errinjct && !p->o.stock) {
+            test_errinjct(p);
+        }
         test_freeze(p);
         test_healthy(p);
     } else {
         test_healthy(p);
         test_query_healthy(p);
+        if (p->o.errinjct && !p->o.stock) {
+            test_errinjct(p);
+        }
         if (p->o.freeze_cmd) {
             test_freeze(p);
         } else {
