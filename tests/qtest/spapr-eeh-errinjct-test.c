@@ -348,6 +348,48 @@ static void test_cfg_dma(void)
 }
 
 /*
+ * Every function, 32- and 64-bit: the host gets the same function number
+ * and type 0 or 1.  Memory functions name BAR0, config functions a
+ * register, DMA functions an address in the DMA window; the model's
+ * device has no I/O BAR, so the I/O functions get -3 and reach nothing.
+ */
+static void test_all_functions(void)
+{
+    EehTest t = { 0 };
+    uint32_t token = start_open(&t, NULL);
+    g_autoptr(GArray) hi = NULL;
+    unsigned func, is64, n = 0;
+
+    for (is64 = 0; is64 < 2; is64++) {
+        for (func = 0; func <= 19; func++) {
+            bool io = func == 2 || func == 3 || func == 8 || func == 9;
+            bool cfg = func == 4 || func == 5 || func == 10 || func == 11;
+            uint64_t addr = func >= 12 ? 0x2000 : cfg ? 0x10 :
+                            GUEST_BAR0 + 8 * func;
+            int st;
+
+            st = is64 ? ioa_bus_error_64(&t, token, addr, ~0ULL,
+                                         DEV_CFG_ADDR, PHB0_BUID, func) :
+                        ioa_bus_error(&t, token, addr, 0xffffffff,
+                                      DEV_CFG_ADDR, PHB0_BUID, func);
+            g_assert_cmpint(st, ==, io ? RTAS_PARAM_ERROR : RTAS_SUCCESS);
+            hi = host_injects(&t);
+            g_assert_cmpuint(hi->len, ==, io ? 0 : 1);
+            if (!io) {
+                g_assert_cmpuint(g_array_index(hi, HostInject, 0).func, ==,
+                                 func);
+                g_assert_cmpuint(g_array_index(hi, HostInject, 0).type, ==,
+                                 is64);
+                n++;
+            }
+            g_clear_pointer(&hi, g_array_unref);
+        }
+    }
+    g_assert_cmpuint(n, ==, 32);
+    eeh_stop(&t);
+}
+
+/*
  * The PE address that ibm,get-config-addr-info2 gives ("00BB0001") as the
  * config address, as powerpc-utils' errinjct passes it
  */
@@ -732,6 +774,7 @@ int main(int argc, char *argv[])
     eeh_add_test("spapr-eeh/errinjct/store-64-cpu-addr",
                  test_store_cpu_addr);
     eeh_add_test("spapr-eeh/errinjct/cfg-dma", test_cfg_dma);
+    eeh_add_test("spapr-eeh/errinjct/all-functions", test_all_functions);
     eeh_add_test("spapr-eeh/errinjct/pe-address", test_pe_addr);
     eeh_add_test("spapr-eeh/errinjct/bad-requests", test_bad_requests);
     eeh_add_test("spapr-eeh/errinjct/host-unavailable",
