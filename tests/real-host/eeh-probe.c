@@ -653,7 +653,7 @@ static void call_trace_line(Probe *p, const char *line, void *opaque)
         const char *h = strstr(req_args, "host address ");
 
         if (h) {
-            p->inject_host_addr = strtoull(h + 13, NULL, 0);
+            p->inject_host_addr = parse_num(h + 13, true);
         }
         diag("trace: %s %s", EV_INJECT_REQ, req_args);
     } else if (log_args) {
@@ -1820,7 +1820,7 @@ static unsigned long long host_bar_start(Probe *p, int bar)
     f = fopen(path, "r");
     for (i = 0; f && fgets(line, sizeof(line), f); i++) {
         if (i == bar) {
-            start = strtoull(line, NULL, 16);
+            start = parse_num(line, true);
             break;
         }
     }
