@@ -16,6 +16,10 @@
 #   make bench        per-call EEH RTAS cost and peak RSS, ours against stock
 #   make check-real-host  the EEH cycle on an emulated POWER9 host running
 #                     Linux's own VFIO/EEH (tests/real-host/)
+#   make fuzz         build the fuzz targets (clang, libFuzzer, ASan, UBSan)
+#                     and run each for FUZZ_SECONDS (tests/fuzz/)
+#   make check-sanitizers  build QEMU with ASan and UBSan, run the EEH unit
+#                     tests, qtests and a guest recovery under it
 #   make clean        remove build output but keep the fetched QEMU sources
 #
 # The two commands for a fresh machine are `make demo` and `make check`:
@@ -28,7 +32,8 @@ OTHER_BASE := 10.0
 OTHER := build/qemu-$(OTHER_BASE)
 
 .PHONY: all build build-other deps check demo demo-rtas series check-series \
-        compare bench checkpatch check-real-host clean distclean help
+        compare bench checkpatch check-real-host clean distclean help \
+        fuzz check-sanitizers
 
 all: build
 
@@ -92,6 +97,12 @@ bench: build
 check-real-host: build
 	tests/real-host/check-real-host
 
+fuzz: deps config.mak
+	scripts/fuzz
+
+check-sanitizers: deps config.mak
+	scripts/check-sanitizers
+
 checkpatch: config.mak $(OTHER)/config.mak
 	scripts/checkpatch-all $(BUILD) $(OTHER)
 
@@ -105,4 +116,4 @@ distclean:
 	rm -rf build config.mak
 
 help:
-	@sed -n '3,22p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,26p' Makefile | sed 's/^# \{0,1\}//'
