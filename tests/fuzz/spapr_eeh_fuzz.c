@@ -25,10 +25,12 @@
  * error injection session left open closed and the PHB reset with its
  * devices (SPAPR_EEH_FUZZ_FULL_RESET=1: the whole machine, 20 times
  * slower); an input may also reset the machine itself (a guest reboot).
- * Operations that trigger known, open findings and would then break
- * every later input of the process run only with SPAPR_EEH_FUZZ_KNOWN_BUGS
- * set in the environment: "unavailable" (the host model cannot undo it;
- * second PE only), and host operations still failing during a reboot.
+ * Operations that would break every later input of the process run only
+ * with SPAPR_EEH_FUZZ_KNOWN_BUGS set in the environment (make fuzz sets it
+ * for the reproducers): "unavailable" (the host model cannot undo it;
+ * second PE only), and host operations still failing during a reboot
+ * (they made the next reset abort until vfio-pci kept the interrupt pin
+ * on a failed host read).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -595,9 +597,10 @@ static void spapr_eeh_fuzz(QTestState *s, const unsigned char *data,
                 /*
                  * The guest reboots, the host keeps its state.  Rare: a
                  * machine reset costs as much as twenty other inputs.
-                 * Failing host operations during a reboot make vfio-pci
-                 * take a bad interrupt pin (a known finding), which
-                 * would break every later input: only with known_bugs.
+                 * Failing host operations during a reboot made vfio-pci
+                 * take a bad interrupt pin and every later reset abort
+                 * (a finding, fixed in the series): only with
+                 * known_bugs.
                  */
                 if (!eehf.known_bugs) {
                     eehf_clear_failures();
