@@ -48,9 +48,12 @@ $(OTHER)/config.mak: configure scripts/fetch-qemu scripts/fetch-firmware
 	@scripts/ensure-deps
 	./configure --qemu-version=$(OTHER_BASE) --build-dir=$(OTHER)
 
-NINJA_TARGETS := qemu-system-ppc64 tests/qtest/rtas-test \
-    $(patsubst %.c,%,$(wildcard tests/qtest/spapr-*-test.c)) \
-    $(patsubst %.c,%,$(wildcard tests/unit/test-spapr-*.c))
+# The series' tests, as the prepared tree has them: some are diffs in
+# their patches, not files of this repository
+TREE_TESTS = $$(cd $(1)/qemu && ls tests/qtest/spapr-eeh*-test.c \
+    tests/qtest/spapr-phb-mmio-test.c tests/unit/test-spapr-*.c | \
+    sed 's/\.c$$//')
+NINJA_TARGETS := qemu-system-ppc64 tests/qtest/rtas-test
 
 # The qtests of the topics in patches/ (primary base only)
 TOPIC_TARGETS := tests/qtest/pnv-phb4-eeh-test
@@ -58,7 +61,7 @@ TOPIC_TARGETS := tests/qtest/pnv-phb4-eeh-test
 # build-in BUILD [TARGETS]: lay the series, build QEMU and its tests there
 define build-in
 	@scripts/prepare-tree $(1)/qemu-pristine $(1)/qemu
-	ninja -C $(1)/qemu-build $(NINJA_TARGETS) $(2)
+	ninja -C $(1)/qemu-build $(NINJA_TARGETS) $(call TREE_TESTS,$(1)) $(2)
 endef
 
 build: deps config.mak
