@@ -13,7 +13,9 @@ So every line of the series has exactly one source.
 Per-base variants: the series is written against the primary base.  For
 another QEMU release X.Y, patches/qemu-X.Y/NAME (same NAME as the
 primary patch) holds only the diffs that differ there; each replaces the
-primary patch's diff of the same file.
+primary patch's diff of the same file.  A line "# not on this base: PATH"
+before the diffs drops the primary patch's diff of PATH there (a file
+that the other base does not have, such as one renamed since).
 
 Topics: patches/TOPIC/ (listed in TOPICS) holds a series of its own that
 is not part of the sPAPR EEH series but is carried with it, for example a
@@ -226,13 +228,18 @@ def load(base=None, topic=None):
             vpath = os.path.join(PATCHES, "qemu-" + base, p.name)
             if os.path.isfile(vpath):
                 with open(vpath) as f:
-                    override = dict(split_diffs(f.read(), vpath))
+                    vtext = f.read()
+                override = dict(split_diffs(vtext, vpath))
+                drop = set(re.findall(r"^# not on this base: (\S+)$", vtext,
+                                      flags=re.M))
                 seen = set()
                 diffs = []
                 for fp, d in p.diffs:
+                    seen.add(fp)
+                    if fp in drop:
+                        continue
                     diffs.append((fp, override_diff(d, override[fp])
                                   if fp in override else d))
-                    seen.add(fp)
                 for fp, d in override.items():
                     if fp not in seen:
                         diffs.append((fp, d))
@@ -605,10 +612,11 @@ def cmd_import_variant(gitdir, base, version):
                                               (f, version))
                     theirs.pop(f, None)
                 variant = []
+                dropped = []
                 for f, d in p.diffs:
                     if f not in theirs:
-                        raise SeriesError("%s: no change to %s on %s" %
-                                          (p.name, f, version))
+                        dropped.append("# not on this base: %s\n" % f)
+                        continue
                     ok = apply_file_diff(tree, d)
                     want = git_out(gitdir, "show", "%s:%s" % (c, f)) \
                         if "deleted file mode" not in theirs[f] else None
@@ -622,6 +630,8 @@ def cmd_import_variant(gitdir, base, version):
                     theirs.pop(f)
                 if theirs:
                     variant += list(theirs.values())
+                if dropped:
+                    variant = dropped + variant
                 subprocess.run(["git", "checkout", "-q", "-f", "--detach",
                                 c], cwd=tree, check=True,
                                capture_output=True)

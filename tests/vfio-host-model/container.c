@@ -113,6 +113,7 @@ static int map_grow(VhmMap *m)
     return 0;
 }
 
+/* 1: the TCE was mapped and is replaced, 0: newly mapped, -ENOMEM */
 static int map_put(VhmMap *m, uint64_t iova, uint64_t vaddr, uint32_t flags)
 {
     long idx = map_find(m, iova);
@@ -122,7 +123,7 @@ static int map_put(VhmMap *m, uint64_t iova, uint64_t vaddr, uint32_t flags)
         /* the TCE is exchanged, like iommu_tce_xchg_no_kill() */
         m->tab[idx].vaddr = vaddr;
         m->tab[idx].flags = flags;
-        return 0;
+        return 1;
     }
     if ((m->count + 1) * 2 > m->cap && map_grow(m) < 0) {
         return -ENOMEM;
@@ -160,14 +161,16 @@ static void map_del_idx(VhmMap *m, size_t i)
     }
 }
 
-static void map_clear_range(VhmMap *m, uint64_t start, uint64_t npages,
-                            uint32_t shift)
+/* returns the number of TCEs cleared */
+static size_t map_clear_range(VhmMap *m, uint64_t start, uint64_t npages,
+                              uint32_t shift)
 {
+    size_t before = m->count;
     uint64_t p;
     size_t i;
 
     if (!m->count || !npages) {
-        return;
+        return 0;
     }
     if (npages <= 4 * (uint64_t)m->count || npages <= 65536) {
         for (p = 0; p < npages && m->count; p++) {
@@ -177,7 +180,7 @@ static void map_clear_range(VhmMap *m, uint64_t start, uint64_t npages,
                 map_del_idx(m, idx);
             }
         }
-        return;
+        return before - m->count;
     }
     /* large range: walk the table instead, restarting after deletes */
     i = 0;
@@ -191,6 +194,7 @@ static void map_clear_range(VhmMap *m, uint64_t start, uint64_t npages,
         }
         i++;
     }
+    return before - m->count;
 }
 
 /* windows */
@@ -521,12 +525,20 @@ static long do_map(VhmContainer *c, void *arg, VhmBuf *lb, uint64_t *iova)
         }
     }
     for (i = 0; i < n; i++) {
-        if (map_put(&c->map, p.iova + (i << w->shift),
-                    p.vaddr + (i << w->shift), p.flags) < 0) {
+        int r = map_put(&c->map, p.iova + (i << w->shift),
+                        p.vaddr + (i << w->shift), p.flags);
+
+        if (r < 0) {
             map_clear_range(&c->map, p.iova, i, w->shift);
             return -ENOMEM;
         }
+        if (r > 0) {
+            /* the kernel replaces it silently: QEMU skipped an unmap */
+            c->stats.map_live++;
+            c->stats.map_live_iova = p.iova + (i << w->shift);
+        }
     }
+    c->stats.map_pages += n;
     return 0;
 }
 
@@ -535,6 +547,7 @@ static long do_unmap(VhmContainer *c, void *arg, VhmBuf *lb, uint64_t *iova)
     struct vfio_iommu_type1_dma_unmap p;
     VhmWindow *w;
     uint64_t pg;
+    size_t cleared;
     long ret;
 
     memcpy(&p, arg, sizeof(p));
@@ -563,7 +576,11 @@ static long do_unmap(VhmContainer *c, void *arg, VhmBuf *lb, uint64_t *iova)
         (w->size >> w->shift)) {
         return -EINVAL;
     }
-    map_clear_range(&c->map, p.iova, p.size >> w->shift, w->shift);
+    cleared = map_clear_range(&c->map, p.iova, p.size >> w->shift, w->shift);
+    c->stats.unmap_pages += cleared;
+    if (!cleared) {
+        c->stats.unmap_empty++;
+    }
     return 0;
 }
 
@@ -697,6 +714,18 @@ static const char *ioctl_name(unsigned long req)
     }
 }
 
+/* count a MAP_DMA or UNMAP_DMA ioctl and its failure */
+static void tce_count(VhmContainer *c, unsigned long req, long ret)
+{
+    if (req == VFIO_IOMMU_MAP_DMA) {
+        c->stats.map_dma++;
+        c->stats.map_err += ret < 0;
+    } else if (req == VFIO_IOMMU_UNMAP_DMA) {
+        c->stats.unmap_dma++;
+        c->stats.unmap_err += ret < 0;
+    }
+}
+
 long vhm_container_ioctl(int fd, VhmContainer *c, unsigned long req,
                          void *arg)
 {
@@ -712,6 +741,7 @@ long vhm_container_ioctl(int fd, VhmContainer *c, unsigned long req,
     }
     err = vhm_fail_check(name);
     if (err) {
+        tce_count(c, req, -err);
         vhm_log_ioctl("cont", fd, name, "injected", -err);
         return -err;
     }
@@ -735,6 +765,7 @@ long vhm_container_ioctl(int fd, VhmContainer *c, unsigned long req,
                 vhm_buf_printf(&lb, "cmd=0x%lx", req);
             }
             ret = -EINVAL;
+            tce_count(c, req, ret);
             break;
         }
         switch (req) {
@@ -743,10 +774,12 @@ long vhm_container_ioctl(int fd, VhmContainer *c, unsigned long req,
             break;
         case VFIO_IOMMU_MAP_DMA:
             ret = do_map(c, arg, &lb, &iova);
+            tce_count(c, req, ret);
             vhm_log_dma(fd, name, iova, lb.s, ret);
             return ret;
         case VFIO_IOMMU_UNMAP_DMA:
             ret = do_unmap(c, arg, &lb, &iova);
+            tce_count(c, req, ret);
             vhm_log_dma(fd, name, iova, lb.s, ret);
             return ret;
         case VFIO_IOMMU_ENABLE:
@@ -1069,4 +1102,19 @@ void vhm_container_maps(VhmContainer *c,
     snprintf(line, sizeof(line), "maps=%zu ranges=%zu", n, runs);
     out(opaque, line);
     free(v);
+}
+
+/* the MAP_DMA/UNMAP_DMA counters and the TCEs mapped now, one line */
+void vhm_container_tce_stats(VhmContainer *c, char *buf, size_t len)
+{
+    const VhmTceStats *st = &c->stats;
+
+    snprintf(buf, len, "container=%d map_dma=%" PRIu64 " map_err=%" PRIu64
+             " map_pages=%" PRIu64 " map_live=%" PRIu64
+             " map_live_iova=0x%" PRIx64 " unmap_dma=%" PRIu64
+             " unmap_err=%" PRIu64 " unmap_pages=%" PRIu64
+             " unmap_empty=%" PRIu64 " maps=%zu", c->id, st->map_dma,
+             st->map_err, st->map_pages, st->map_live, st->map_live_iova,
+             st->unmap_dma, st->unmap_err, st->unmap_pages, st->unmap_empty,
+             c->map.count);
 }

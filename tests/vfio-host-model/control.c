@@ -581,6 +581,48 @@ static int cmd_maps(Cmd *c)
     return 0;
 }
 
+/* tce-stats [group=N] [reset|check] */
+static int cmd_tce_stats(Cmd *c)
+{
+    const char *err = NULL;
+    VhmGroup *g = pick_group(c, &err);
+    bool reset = false, check = false;
+    char line[400];
+    int i;
+
+    for (i = 1; i < c->argc; i++) {
+        if (!strcmp(c->argv[i], "reset")) {
+            reset = true;
+        } else if (!strcmp(c->argv[i], "check")) {
+            check = true;
+        } else if (strncmp(c->argv[i], "group=", 6)) {
+            say(c, "ERR bad argument '%s'", c->argv[i]);
+            return -1;
+        }
+    }
+    if (!g) {
+        say(c, "ERR %s", err);
+        return -1;
+    }
+    if (!g->cont) {
+        say(c, "ERR group %d has no container", g->id);
+        return -1;
+    }
+    vhm_container_tce_stats(g->cont, line, sizeof(line));
+    say(c, "group=%d %s", g->id, line);
+    if (check && g->cont->stats.map_live) {
+        say(c, "ERR MAP_DMA over a mapped TCE: %" PRIu64 " TCEs, last "
+            "iova=0x%" PRIx64, g->cont->stats.map_live,
+            g->cont->stats.map_live_iova);
+        return -1;
+    }
+    if (reset) {
+        memset(&g->cont->stats, 0, sizeof(g->cont->stats));
+    }
+    say(c, "OK");
+    return 0;
+}
+
 static int cmd_group_simple(Cmd *c)
 {
     const char *err = NULL;
@@ -762,6 +804,7 @@ static void cmd_help(Cmd *c)
         "dma-read <iova> <len> [dev=BDF]",
         "dma-write <iova> <hex bytes> [dev=BDF]",
         "maps [group=N]",
+        "tce-stats [group=N] [reset|check]",
         "fail <name> <errno> [count]",
         "mark <text>",
         "reset-log",
@@ -802,7 +845,8 @@ int vhm_ctrl_exec(const char *line, void (*out)(void *, const char *),
     if (strcmp(c.argv[0], "log") && strcmp(c.argv[0], "state") &&
         strcmp(c.argv[0], "help") && strcmp(c.argv[0], "mark") &&
         strcmp(c.argv[0], "diag-dump") && strcmp(c.argv[0], "maps") &&
-        strcmp(c.argv[0], "inject-state")) {
+        strcmp(c.argv[0], "inject-state") &&
+        (strcmp(c.argv[0], "tce-stats") || strstr(line, "reset"))) {
         char clean[1024];
 
         snprintf(clean, sizeof(clean), "%s", line);
@@ -826,6 +870,8 @@ int vhm_ctrl_exec(const char *line, void (*out)(void *, const char *),
         ret = cmd_dma(&c);
     } else if (!strcmp(c.argv[0], "maps")) {
         ret = cmd_maps(&c);
+    } else if (!strcmp(c.argv[0], "tce-stats")) {
+        ret = cmd_tce_stats(&c);
     } else if (!strcmp(c.argv[0], "signal")) {
         ret = cmd_signal(&c);
     } else if (!strcmp(c.argv[0], "fail")) {

@@ -833,6 +833,91 @@ static void test_iommu(int c1)
     ok(reg_mem(c1, mem, mem_size, true) == 0, "REGISTER_MEMORY again");
 }
 
+static int run_cli(const char *input, const char *const *args, char *out,
+                   size_t outlen);
+
+/* tce-stats: the MAP_DMA/UNMAP_DMA counters of group 42's container */
+static bool tce_stats_has(const char *needle)
+{
+    char out[1024];
+
+    return ctl("tce-stats group=42", out, sizeof(out), NULL, 0) == 0 &&
+           strstr(out, needle) != NULL;
+}
+
+static void test_tce_stats(int c1)
+{
+    char out[1024], last[256];
+    const char *a_check[] = { "-s", ctl_path, "tce-stats", "check", NULL };
+    uint64_t seq;
+    char *log;
+
+    /* test_iommu mapped over the TCE at 0x1000 once */
+    ok(tce_stats_has(" map_live=1 map_live_iova=0x1000 ") &&
+       tce_stats_has(" maps=0"),
+       "tce-stats counts test_iommu's MAP_DMA over a mapped TCE");
+    ok(ctl("tce-stats check", out, sizeof(out), last, sizeof(last)) == 1 &&
+       strstr(last, "ERR MAP_DMA over a mapped TCE: 1 TCEs, last "
+              "iova=0x1000"), "tce-stats check: ERR after a MAP over a TCE");
+    ok(run_cli(NULL, a_check, out, sizeof(out)) == 1 &&
+       strstr(out, "map_live=1"), "CLI: tce-stats check exits 1");
+    seq = log_next();
+    ok(ctl("tce-stats reset", out, sizeof(out), NULL, 0) == 0 &&
+       strstr(out, "group=42 container=") && strstr(out, "map_live=1"),
+       "tce-stats reset prints the counters before clearing them");
+    ok(tce_stats_has(" map_dma=0 map_err=0 map_pages=0 map_live=0 "
+                     "map_live_iova=0x0 unmap_dma=0 unmap_err=0 "
+                     "unmap_pages=0 unmap_empty=0 maps=0"),
+       "tce-stats after reset: all zero");
+    log = log_since(seq);
+    ok(strstr(log, "CTRL tce-stats reset") &&
+       !strstr(log, "CTRL tce-stats group=42"),
+       "tce-stats is logged only with reset");
+
+    ok(map(c1, 0x10000, mem, 4 * 4096, 3) == 0 &&
+       map(c1, 0x20000, mem, 4096, 1) == 0 &&
+       tce_stats_has(" map_dma=2 map_err=0 map_pages=5 map_live=0 "),
+       "tce-stats: MAP_DMA calls and pages");
+    ok(ctl_ok("tce-stats check") == 0, "tce-stats check: OK without a MAP "
+       "over a mapped TCE");
+    ok(map(c1, 1ULL << 40, mem, 4096, 3) == -ENXIO &&
+       tce_stats_has(" map_dma=3 map_err=1 map_pages=5 "),
+       "tce-stats: a failed MAP_DMA is counted in map_err");
+    ok(unmap(c1, 0x10000, 2 * 4096) == 0 &&
+       tce_stats_has(" unmap_dma=1 unmap_err=0 unmap_pages=2 "
+                     "unmap_empty=0 maps=3"),
+       "tce-stats: UNMAP_DMA of 2 mapped TCEs");
+    ok(unmap(c1, 0x10000, 4096) == 0 &&
+       tce_stats_has(" unmap_dma=2 unmap_err=0 unmap_pages=2 "
+                     "unmap_empty=1 maps=3"),
+       "tce-stats: UNMAP_DMA of nothing mapped succeeds, counted as empty");
+    ok(unmap(c1, 0x10000, 100) == -EINVAL &&
+       tce_stats_has(" unmap_dma=3 unmap_err=1 unmap_pages=2 unmap_empty=1 "),
+       "tce-stats: a failed UNMAP_DMA is counted in unmap_err only");
+    ctl_ok("fail VFIO_IOMMU_UNMAP_DMA EIO");
+    ok(unmap(c1, 0x12000, 4096) == -EIO &&
+       tce_stats_has(" unmap_dma=4 unmap_err=2 unmap_pages=2 ") &&
+       tce_stats_has(" maps=3"),
+       "tce-stats: an injected UNMAP_DMA failure is counted, maps kept");
+    /* the whole 1 GiB window in one call: the table walk path */
+    ok(unmap(c1, 0, 1 << 30) == 0 &&
+       tce_stats_has(" unmap_dma=5 unmap_err=2 unmap_pages=5 unmap_empty=1 "
+                     "maps=0"),
+       "tce-stats: one UNMAP_DMA of the whole window counts its 3 TCEs");
+    ok(map(c1, 0x30000, mem, 4096, 3) == 0 &&
+       map(c1, 0x30000, (char *)mem + 4096, 4096, 3) == 0 &&
+       tce_stats_has(" map_live=1 map_live_iova=0x30000 ") &&
+       tce_stats_has(" maps=1"),
+       "tce-stats: MAP_DMA over a mapped TCE still replaces it, counted");
+    ok(unmap(c1, 0x30000, 4096) == 0 && ctl_ok("tce-stats reset") == 0 &&
+       ctl_ok("tce-stats check") == 0 && state_has(42, "maps=0"),
+       "tce-stats reset clears map_live");
+    ok(ctl("tce-stats group=99", NULL, 0, last, sizeof(last)) == 1 &&
+       strstr(last, "no such group"), "tce-stats of an unknown group -> ERR");
+    ok(ctl("tce-stats group=42 bogus", NULL, 0, last, sizeof(last)) == 1 &&
+       strstr(last, "bad argument"), "tce-stats with a bad argument -> ERR");
+}
+
 static void test_device_fd(int g42, int *dev)
 {
     ok(get_dev(g42, "0001:00:09.0") == -ENODEV,
@@ -1439,6 +1524,33 @@ static void test_enodev(int c1, int g42, int g43)
     ctl_ok("option eeh_container_ops=all");
     ctl_ok("thaw group=42");
     close(devb);
+
+    /*
+     * The same two groups of one PHB, each in a container of its own (as
+     * QEMU sets them up for a PE per group): each container's ops reach
+     * its own group only
+     */
+    {
+        int c2 = new_container();
+
+        ok(ioc(g43, VFIO_GROUP_UNSET_CONTAINER, NULL) == 0 &&
+           set_container(g43, c2) == 0 &&
+           ioc_int(c2, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU) == 0,
+           "one PHB, two containers: group 43 moves to a second container");
+        ctl_ok("freeze group=43");
+        ok(eeh(c1, VFIO_EEH_PE_GET_STATE) == 0 &&
+           eeh(c2, VFIO_EEH_PE_GET_STATE) == 2,
+           "one PHB, two containers: only group 43's container is frozen");
+        ok(eeh(c2, VFIO_EEH_PE_RESET_HOT) == 0 &&
+           eeh(c1, VFIO_EEH_PE_GET_STATE) == 0 &&
+           eeh(c2, VFIO_EEH_PE_RESET_DEACTIVATE) == 0 &&
+           eeh(c2, VFIO_EEH_PE_GET_STATE) == 0,
+           "one PHB, two containers: a reset of 43 leaves 42 alone");
+        ioc(g43, VFIO_GROUP_UNSET_CONTAINER, NULL);
+        close(c2);
+        ok(set_container(g43, c1) == 0,
+           "one PHB, two containers: group 43 back in the first");
+    }
 }
 
 static void test_faults(int c1, int dev)
@@ -2979,6 +3091,7 @@ static int child_main(void)
     test_container_basic(&c1, g42);
     test_group(c1, g42, &g43);
     test_iommu(c1);
+    test_tce_stats(c1);
     test_device_fd(g42, &dev);
     set_container(g43, c1);
     devb = get_dev(g43, DEV_B);

@@ -5,7 +5,9 @@
  *   vfio-host-ctl [-s SOCKET]              read commands from stdin
  *
  * Prints the reply lines.  Exit status: 0 if every reply was OK, 1 if
- * one was ERR, 2 if the socket could not be used.
+ * one was ERR, 2 if the socket could not be used.  So a shell can test
+ * the model's checks: "vfio-host-ctl tce-stats check" exits 1 once QEMU
+ * mapped over a TCE it had not unmapped.
  *
  * Copyright (c) 2025 The qemu-spapr-eeh authors
  *
@@ -26,7 +28,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: vfio-host-ctl [-s SOCKET] [COMMAND...]\n"
             "  SOCKET defaults to $VHM_CTRL; without COMMAND, commands\n"
-            "  are read from stdin, one per line.  Try 'help'.\n");
+            "  are read from stdin, one per line.  Try 'help'.\n"
+            "  Exit status 1 if a reply was ERR (e.g. 'tce-stats check').\n");
 }
 
 static int connect_to(const char *path)

@@ -325,6 +325,23 @@ typedef struct VhmMap {
     size_t count;
 } VhmMap;
 
+/*
+ * MAP_DMA/UNMAP_DMA counters of a container, kept for its whole life
+ * (detaching the last group does not clear them; "tce-stats reset" does).
+ * They change nothing the ioctls do: they show how QEMU used the IOMMU.
+ */
+typedef struct VhmTceStats {
+    uint64_t map_dma;       /* MAP_DMA ioctls, failed ones included */
+    uint64_t map_err;       /* ... that failed */
+    uint64_t map_pages;     /* TCEs set by successful MAP_DMA */
+    uint64_t map_live;      /* of those, TCEs that were still mapped */
+    uint64_t map_live_iova; /* the last such TCE */
+    uint64_t unmap_dma;     /* UNMAP_DMA ioctls, failed ones included */
+    uint64_t unmap_err;     /* ... that failed */
+    uint64_t unmap_pages;   /* TCEs cleared by successful UNMAP_DMA */
+    uint64_t unmap_empty;   /* successful UNMAP_DMA that cleared nothing */
+} VhmTceStats;
+
 struct VhmContainer {
     int id;
     int fd;             /* open container fd, -1 once closed */
@@ -339,6 +356,7 @@ struct VhmContainer {
     size_t prereg_cap;
     VhmWindow win[VHM_MAX_WINDOWS];
     VhmMap map;
+    VhmTceStats stats;
 };
 
 typedef struct VhmOptions {
@@ -444,6 +462,7 @@ long vhm_dma_rw(VhmDev *d, uint64_t iova, uint8_t *buf, size_t len,
                 bool write, char *err, size_t errlen);
 void vhm_container_maps(VhmContainer *c,
                         void (*out)(void *, const char *), void *opaque);
+void vhm_container_tce_stats(VhmContainer *c, char *buf, size_t len);
 
 /* group.c */
 int vhm_group_open(int id, int flags);
