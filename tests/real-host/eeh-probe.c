@@ -1485,9 +1485,15 @@ static void test_config_addr(Probe *p)
     rtas_call(p, &c);
     snprintf(a, sizeof(a), "cfg=0x%x function=0 info=0x%x", cfg, c.rets[1]);
     why[0] = '\0';
-    if (c.status == RTAS_SUCCESS && (c.rets[1] & 0xff00ffff) != 1) {
-        snprintf(why, sizeof(why), "PE address 0x%x is not 00BB0001",
-                 c.rets[1]);
+    /*
+     * 00BB0001: the PHB is one PE (stock QEMU, older machine types);
+     * 00BBDD01: the device's IOMMU group is a PE of its own
+     * (eeh-pe-per-group), DD the devfn of its first device, here ours
+     */
+    if (c.status == RTAS_SUCCESS && (c.rets[1] & 0xff00ffff) != 1 &&
+        c.rets[1] != ((cfg & 0xffff00) | 1)) {
+        snprintf(why, sizeof(why), "PE address 0x%x is neither 00BB0001 "
+                 "nor 0x%x", c.rets[1], (cfg & 0xffff00) | 1);
     }
     check_call(p, &c, a, "ibm,get-config-addr-info2 function 0 (PE address)",
                RTAS_SUCCESS, ops_none, why[0] ? why : NULL);
